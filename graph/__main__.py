@@ -1,0 +1,5 @@
+"""``python -m graph``: the pubgraph command line."""
+
+from .cli import main
+
+main()

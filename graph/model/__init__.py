@@ -1,0 +1,10 @@
+"""The RDF model: IRIs, vocabulary and the record-to-quads mapping."""
+
+from __future__ import annotations
+
+from .iris import DEFAULT_BASE, Iris
+from .mapping import article_quads
+from .namespaces import PREFIXES
+from .terms import Quad, nquad_line
+
+__all__ = ["DEFAULT_BASE", "PREFIXES", "Iris", "Quad", "article_quads", "nquad_line"]

@@ -1,0 +1,148 @@
+"""The IRI scheme: the only place IRIs are minted.
+
+IRIs are stable functions of what a record says (PMID, ORCID, NlmUniqueID, DOI …), so
+loading the same data twice, or into another store, lands on the same nodes. ``BASE``
+is configurable (``--base`` / ``PUBGRAPH_BASE``); vocabulary IRIs are not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..identifiers import orcid_checksum_ok
+from ..records import Affiliation, Author, Journal
+from .terms import iri_segment
+
+__all__ = ["DEFAULT_BASE", "Iris", "normalize_affiliation", "slug"]
+
+DEFAULT_BASE = "https://w3id.org/pubgraph/"
+MESH = "http://id.nlm.nih.gov/mesh/"
+PUBMED_PAGE = "https://pubmed.ncbi.nlm.nih.gov/"
+LANGUAGE = "http://id.loc.gov/vocabulary/iso639-2/"
+
+_EMAIL_RE = re.compile(r"(electronic address:)?\s*\S+@\S+", re.IGNORECASE)
+_NON_WORD_RE = re.compile(r"[^a-z0-9]+")
+
+
+def slug(text: str) -> str:
+    """A lower-case ASCII slug for names used in IRIs.
+
+    >>> slug("Müller-Lyer Study Group!")
+    'muller-lyer-study-group'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NON_WORD_RE.sub("-", ascii_text.lower()).strip("-") or "unnamed"
+
+
+def normalize_affiliation(text: str) -> str:
+    """The affiliation text used for identity: e-mail addresses dropped, case and space folded.
+
+    >>> normalize_affiliation("Dept of Surgery, Sendai, Japan. Electronic address: a@b.jp.")
+    'dept of surgery, sendai, japan'
+    """
+    text = _EMAIL_RE.sub(" ", text)
+    return " ".join(text.casefold().split()).strip(" .;,")
+
+
+@dataclass(frozen=True, slots=True)
+class Iris:
+    """Mints every instance IRI under one ``base``.
+
+    >>> iris = Iris("https://example.org/kg/")
+    >>> iris.article("28993889")
+    'https://example.org/kg/article/28993889'
+    >>> iris.record_graph("28993889")
+    'https://example.org/kg/graph/pubmed/28993889'
+    """
+
+    base: str = DEFAULT_BASE
+
+    @classmethod
+    def from_env(cls, base: str | None = None) -> Iris:
+        """Use ``base``, else ``PUBGRAPH_BASE``, else the default; always ending in ``/``."""
+        chosen = base or os.environ.get("PUBGRAPH_BASE") or DEFAULT_BASE
+        return cls(chosen if chosen.endswith(("/", "#")) else chosen + "/")
+
+    # records and their parts
+    def article(self, pmid: str) -> str:
+        return f"{self.base}article/{pmid}"
+
+    def record_graph(self, pmid: str) -> str:
+        return f"{self.base}graph/pubmed/{pmid}"
+
+    def authorship(self, pmid: str, position: int) -> str:
+        return f"{self.base}article/{pmid}/author/{position}"
+
+    def reference(self, pmid: str, position: int) -> str:
+        return f"{self.base}article/{pmid}/reference/{position}"
+
+    # agents
+    def person(self, pmid: str, position: int | str, author: Author) -> str:
+        """ORCID IRI when the record has one with a valid checksum, else per-record."""
+        if author.orcid and orcid_checksum_ok(author.orcid):
+            return f"https://orcid.org/{author.orcid}"
+        return f"{self.base}person/{pmid}-{position}"
+
+    def group(self, name: str) -> str:
+        return f"{self.base}group/{slug(name)}"
+
+    def affiliation(self, affiliation: Affiliation) -> str:
+        if affiliation.ror:
+            return "https://ror.org/" + affiliation.ror.rsplit("/", 1)[-1]
+        key = hashlib.sha1(normalize_affiliation(affiliation.name).encode()).hexdigest()[:16]
+        return f"{self.base}affiliation/{key}"
+
+    # venues
+    def journal(self, journal: Journal) -> str | None:
+        if journal.nlm_unique_id:
+            return f"{self.base}journal/{iri_segment(journal.nlm_unique_id)}"
+        issn = journal.issn_linking or journal.issn_print or journal.issn_electronic
+        if issn:
+            return f"{self.base}journal/issn/{iri_segment(issn)}"
+        return f"{self.base}journal/title/{slug(journal.title)}" if journal.title else None
+
+    def volume(self, journal_iri: str, volume: str) -> str:
+        return f"{journal_iri}/volume/{iri_segment(volume)}"
+
+    def issue(self, parent_iri: str, issue: str) -> str:
+        return f"{parent_iri}/issue/{iri_segment(issue)}"
+
+    # works known only by another identifier
+    def work_doi(self, doi: str) -> str:
+        return f"{self.base}work/doi/{iri_segment(doi, keep_slashes=True)}"
+
+    def work_pmc(self, pmcid: str) -> str:
+        return f"{self.base}work/pmc/{pmcid}"
+
+    # funding
+    def grant(self, agency: str | None, grant_id: str) -> str:
+        return f"{self.base}grant/{slug(agency or 'unknown')}/{iri_segment(grant_id)}"
+
+    def agency(self, name: str) -> str:
+        return f"{self.base}agency/{slug(name)}"
+
+    # shared graphs
+    @property
+    def mesh_graph(self) -> str:
+        return f"{self.base}graph/mesh"
+
+    @property
+    def provenance_graph(self) -> str:
+        return f"{self.base}graph/provenance"
+
+    # external vocabularies
+    @staticmethod
+    def mesh(ui: str, qualifier_ui: str | None = None) -> str:
+        return f"{MESH}{ui}{qualifier_ui or ''}"
+
+    @staticmethod
+    def pubmed_page(pmid: str) -> str:
+        return f"{PUBMED_PAGE}{pmid}/"
+
+    @staticmethod
+    def language(code: str) -> str:
+        return f"{LANGUAGE}{iri_segment(code.lower())}"

@@ -1,0 +1,341 @@
+"""Map one record to quads: pure, deterministic, no I/O.
+
+The vocabulary and IRI scheme are those of ``DESIGN.md`` ("RDF model"). A record's
+triples go into its own named graph; MeSH labels go into one shared graph of stubs,
+emitted once per term when the caller passes a ``seen`` set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..records import Article, Author, Journal, MeshHeading, Reference
+from .iris import Iris
+from .namespaces import (
+    BIRO,
+    C4O,
+    CITO,
+    DCTERMS,
+    FABIO,
+    FOAF,
+    FRAPO,
+    FRBR,
+    MESHV,
+    OCO,
+    OWL,
+    PG,
+    PRISM,
+    PRO,
+    RDF,
+    RDFS,
+    SCHEMA,
+)
+from .terms import Quad, iri, literal
+
+__all__ = ["CORRECTION_PREDICATES", "PUBLICATION_TYPE_CLASSES", "article_quads"]
+
+A = RDF.type
+Emit = Callable[[str, str, str], None]
+
+#: PublicationType UI -> FaBiO class, where FaBiO has a clean match.
+PUBLICATION_TYPE_CLASSES: dict[str, str] = {
+    "D016454": FABIO.ReviewArticle,
+    "D002363": FABIO.CaseReport,
+    "D016430": FABIO.ClinicalTrialReport,
+    "D016449": FABIO.ClinicalTrialReport,  # Randomized Controlled Trial
+    "D016421": FABIO.Editorial,
+    "D016422": FABIO.Letter,
+    "D016420": FABIO.Comment,
+    "D016425": FABIO.Erratum,  # Published Erratum
+    "D016441": FABIO.RetractionNotice,  # Retraction of Publication
+    "D016431": FABIO.ClinicalGuideline,
+    "D017065": FABIO.ClinicalGuideline,  # Practice Guideline
+    "D000076942": FABIO.Preprint,
+    "D016433": FABIO.NewsItem,
+    "D019215": FABIO.Biography,
+}
+
+#: CommentsCorrections RefType -> CiTO property from this record to the other one.
+#: Types without a CiTO counterpart (RepublishedIn, ReprintOf …) map to dcterms:relation.
+CORRECTION_PREDICATES: dict[str, str] = {
+    "ErratumIn": CITO.isCorrectedBy,
+    "ErratumFor": CITO.corrects,
+    "RetractionIn": CITO.isRetractedBy,
+    "RetractionOf": CITO.retracts,
+    "UpdateIn": CITO.isUpdatedBy,
+    "UpdateOf": CITO.updates,
+    "CommentOn": CITO.discusses,
+    "CommentIn": CITO.isDiscussedBy,
+}
+
+_KIND_CLASSES = {"article": FABIO.JournalArticle, "book": FABIO.Book, "chapter": FABIO.BookChapter}
+_DATE_TYPES = {"day": "date", "month": "gYearMonth", "year": "gYear"}
+_TRUE = literal("true", "boolean")
+
+
+def article_quads(article: Article, iris: Iris, seen: set[str] | None = None) -> list[Quad]:
+    """All quads of one article: its named graph, plus MeSH label stubs not yet ``seen``.
+
+    >>> from graph.records import Article
+    >>> quads = article_quads(Article("28993889", title="A case"), Iris("http://x.org/"))
+    >>> quads[0]
+    ('<http://x.org/article/28993889>', '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>', '<http://purl.org/spar/fabio/JournalArticle>', '<http://x.org/graph/pubmed/28993889>')
+    """
+    quads: list[Quad] = []
+    graph = iri(iris.record_graph(article.pmid))
+    mesh_graph = iri(iris.mesh_graph)
+
+    def emit(s: str, p: str, o: str) -> None:
+        quads.append((s, p, o, graph))
+
+    def emit_label(s: str, label: str, cls: str) -> None:
+        if seen is None or s not in seen:
+            if seen is not None:
+                seen.add(s)
+            quads.append((s, A, cls, mesh_graph))
+            quads.append((s, RDFS.label, literal(label), mesh_graph))
+
+    subject = iri(iris.article(article.pmid))
+    _describe(emit, subject, article, iris)
+    _venue(emit, subject, article, iris)
+    _authors(emit, subject, article, iris)
+    _subjects(emit, emit_label, subject, article)
+    _funding(emit, subject, article, iris)
+    _citations(emit, subject, article, iris)
+    _corrections(emit, subject, article, iris)
+    return quads
+
+
+def _describe(emit: Emit, s: str, article: Article, iris: Iris) -> None:
+    emit(s, A, _KIND_CLASSES.get(article.kind, FABIO.JournalArticle))
+    for pt in article.publication_types:
+        if pt.ui in PUBLICATION_TYPE_CLASSES:
+            emit(s, A, PUBLICATION_TYPE_CLASSES[pt.ui])
+    emit(s, FABIO.hasPubMedId, literal(article.pmid))
+    emit(s, FOAF.isPrimaryTopicOf, iri(iris.pubmed_page(article.pmid)))
+    if article.version > 1:
+        emit(s, PRISM.versionIdentifier, literal(str(article.version)))
+    if article.title:
+        emit(s, DCTERMS.title, literal(article.title))
+    if article.vernacular_title:
+        emit(s, DCTERMS.alternative, literal(article.vernacular_title))
+    if article.abstract:
+        emit(s, DCTERMS.abstract, literal(article.abstract_text))
+    for language in article.languages:
+        emit(s, DCTERMS.language, iri(iris.language(language)))
+    if article.doi:
+        emit(s, PRISM.doi, literal(article.doi))
+        # A cited work first known by DOI keeps its DOI IRI; this links the two.
+        emit(s, OWL.sameAs, iri(iris.work_doi(article.doi)))
+    if article.pmcid:
+        emit(s, FABIO.hasPubMedCentralId, literal(article.pmcid))
+    if article.pii:
+        emit(s, FABIO.hasPII, literal(article.pii))
+    _dates(emit, s, article)
+
+
+def _dates(emit: Emit, s: str, article: Article) -> None:
+    date = article.pub_date
+    if article.year is not None:
+        emit(s, FABIO.hasPublicationYear, literal(f"{article.year:04d}", "gYear"))
+    if date.precision is not None and date.text is None:
+        emit(s, PRISM.publicationDate, literal(date.iso or "", _DATE_TYPES[date.precision]))
+    if date.text:
+        emit(s, PRISM.coverDisplayDate, literal(date.text))
+    for electronic in article.article_dates:
+        emit(s, DCTERMS.available, literal(electronic.iso, "date"))
+
+
+def _venue(emit: Emit, s: str, article: Article, iris: Iris) -> None:
+    journal = article.journal
+    if article.book_title:
+        emit(s, PRISM.publicationName, literal(article.book_title))
+    if article.publisher:
+        emit(s, DCTERMS.publisher, literal(article.publisher))
+    pages = article.pagination
+    if pages is not None:
+        if pages.start:
+            emit(s, PRISM.startingPage, literal(pages.start))
+        if pages.end:
+            emit(s, PRISM.endingPage, literal(pages.end))
+        if pages.medline_pgn:
+            emit(s, PRISM.pageRange, literal(pages.medline_pgn))
+    if journal is None:
+        return
+    if journal.title:
+        emit(s, PRISM.publicationName, literal(journal.title))
+    journal_iri = iris.journal(journal)
+    if journal_iri is None:
+        return
+    emit(s, FRBR.partOf, iri(_issue(emit, journal_iri, journal, iris)))
+    _journal(emit, iri(journal_iri), journal)
+
+
+def _issue(emit: Emit, journal_iri: str, journal: Journal, iris: Iris) -> str:
+    """Emit the volume and issue nodes; return the most specific container's IRI."""
+    container = journal_iri
+    if journal.volume:
+        volume = iris.volume(journal_iri, journal.volume)
+        emit(iri(volume), A, FABIO.JournalVolume)
+        emit(iri(volume), PRISM.volume, literal(journal.volume))
+        emit(iri(volume), FRBR.partOf, iri(container))
+        container = volume
+    if journal.issue:
+        issue = iris.issue(container, journal.issue)
+        emit(iri(issue), A, FABIO.JournalIssue)
+        emit(iri(issue), PRISM.issueIdentifier, literal(journal.issue))
+        emit(iri(issue), FRBR.partOf, iri(container))
+        container = issue
+    return container
+
+
+def _journal(emit: Emit, j: str, journal: Journal) -> None:
+    emit(j, A, FABIO.Journal)
+    for predicate, value in (
+        (DCTERMS.title, journal.title),
+        (DCTERMS.alternative, journal.iso_abbreviation),
+        (FABIO.hasNLMJournalTitleAbbreviation, journal.nlm_abbreviation),
+        (FABIO.hasNationalLibraryOfMedicineJournalId, journal.nlm_unique_id),
+        (PRISM.issn, journal.issn_print),
+        (PRISM.eIssn, journal.issn_electronic),
+        (FABIO.hasIssnL, journal.issn_linking),
+    ):
+        if value:
+            emit(j, predicate, literal(value))
+
+
+def _authors(emit: Emit, s: str, article: Article, iris: Iris) -> None:
+    previous = None
+    for position, author in enumerate(article.authors, start=1):
+        role = iri(iris.authorship(article.pmid, position))
+        agent = _agent(emit, article.pmid, position, author, iris)
+        emit(s, DCTERMS.creator, agent)
+        emit(s, PRO.isDocumentContextFor, role)
+        emit(role, A, PRO.RoleInTime)
+        emit(role, PRO.withRole, PRO.author)
+        emit(role, PRO.isHeldBy, agent)
+        emit(role, SCHEMA.position, literal(str(position), "integer"))
+        if author.equal_contribution:
+            emit(role, PG.equalContribution, _TRUE)
+        for affiliation in author.affiliations:
+            organization = iri(iris.affiliation(affiliation))
+            emit(role, PRO.relatesToOrganization, organization)
+            emit(organization, A, FOAF.Organization)
+            emit(organization, RDFS.label, literal(affiliation.name))
+        if previous is not None:
+            emit(previous, OCO.hasNext, role)
+        previous = role
+    for position, investigator in enumerate(article.investigators, start=1):
+        agent = _agent(emit, article.pmid, f"i{position}", investigator, iris)
+        emit(s, DCTERMS.contributor, agent)
+
+
+def _agent(emit: Emit, pmid: str, position: int | str, author: Author, iris: Iris) -> str:
+    if author.collective_name is not None:
+        group = iri(iris.group(author.collective_name))
+        emit(group, A, FOAF.Organization)
+        emit(group, FOAF.name, literal(author.collective_name))
+        return group
+    person = iri(iris.person(pmid, position, author))
+    emit(person, A, FOAF.Person)
+    emit(person, FOAF.name, literal(author.name))
+    if author.given:
+        emit(person, FOAF.givenName, literal(author.given))
+    if author.family:
+        emit(person, FOAF.familyName, literal(author.family))
+    return person
+
+
+def _subjects(emit: Emit, emit_label: Callable[[str, str, str], None], s: str, article: Article) -> None:
+    for heading in article.mesh_headings:
+        _heading(emit, emit_label, s, heading)
+    for concept in article.supplementary_concepts:
+        term = iri(Iris.mesh(concept.ui))
+        emit(s, FABIO.hasSubjectTerm, term)
+        emit_label(term, concept.name, MESHV.SupplementaryConceptRecord)
+    for chemical in article.chemicals:
+        if chemical.ui:
+            term = iri(Iris.mesh(chemical.ui))
+            emit(s, CITO.discusses, term)
+            emit_label(term, chemical.name, MESHV.Descriptor if chemical.ui.startswith("D") else MESHV.SupplementaryConceptRecord)
+    for keyword in article.keywords:
+        emit(s, PRISM.keyword, literal(keyword.text))
+    for pt in article.publication_types:
+        if pt.ui:
+            term = iri(Iris.mesh(pt.ui))
+            emit(s, DCTERMS.type, term)
+            emit_label(term, pt.name, MESHV.PublicationType)
+
+
+def _heading(emit: Emit, emit_label: Callable[[str, str, str], None], s: str, heading: MeshHeading) -> None:
+    descriptor = iri(Iris.mesh(heading.ui))
+    emit(s, FABIO.hasSubjectTerm, descriptor)
+    emit_label(descriptor, heading.name, MESHV.TopicalDescriptor)
+    if heading.major:
+        emit(s, FABIO.hasPrimarySubjectTerm, descriptor)
+    for qualifier in heading.qualifiers:
+        pair = iri(Iris.mesh(heading.ui, qualifier.ui))
+        emit(s, FABIO.hasSubjectTerm, pair)
+        if qualifier.major:
+            emit(s, FABIO.hasPrimarySubjectTerm, pair)
+        emit_label(iri(Iris.mesh(qualifier.ui)), qualifier.name, MESHV.Qualifier)
+        emit_label(pair, f"{heading.name}/{qualifier.name}", MESHV.DescriptorQualifierPair)
+
+
+def _funding(emit: Emit, s: str, article: Article, iris: Iris) -> None:
+    for grant in article.grants:
+        agency = iri(iris.agency(grant.agency)) if grant.agency else None
+        if agency is not None and grant.agency:
+            emit(agency, A, FRAPO.FundingAgency)
+            emit(agency, FOAF.name, literal(grant.agency))
+        if not grant.grant_id:
+            if agency is not None:
+                emit(s, FRAPO.isFundedBy, agency)
+            continue
+        node = iri(iris.grant(grant.agency, grant.grant_id))
+        emit(s, FRAPO.isFundedBy, node)
+        emit(node, A, FRAPO.Grant)
+        emit(node, FRAPO.hasGrantNumber, literal(grant.grant_id))
+        if agency is not None:
+            emit(node, FRAPO.isAwardedBy, agency)
+
+
+def _citations(emit: Emit, s: str, article: Article, iris: Iris) -> None:
+    for position, reference in enumerate(article.references, start=1):
+        node = iri(iris.reference(article.pmid, position))
+        emit(s, FRBR.part, node)
+        emit(node, A, BIRO.BibliographicReference)
+        emit(node, SCHEMA.position, literal(str(position), "integer"))
+        if reference.citation:
+            emit(node, C4O.hasContent, literal(reference.citation))
+        cited = _cited_work(emit, reference, iris)
+        if cited is not None:
+            emit(node, BIRO.references, cited)
+            emit(s, CITO.cites, cited)
+
+
+def _cited_work(emit: Emit, reference: Reference, iris: Iris) -> str | None:
+    """The cited work's IRI, with a stub description, or None when it has no identifier."""
+    if reference.pmid:
+        work = iri(iris.article(reference.pmid))
+        emit(work, FABIO.hasPubMedId, literal(reference.pmid))
+    elif reference.doi:
+        work = iri(iris.work_doi(reference.doi))
+        emit(work, PRISM.doi, literal(reference.doi))
+    elif reference.pmcid:
+        work = iri(iris.work_pmc(reference.pmcid))
+        emit(work, FABIO.hasPubMedCentralId, literal(reference.pmcid))
+    else:
+        return None
+    emit(work, A, FABIO.Expression)
+    return work
+
+
+def _corrections(emit: Emit, s: str, article: Article, iris: Iris) -> None:
+    for correction in article.corrections:
+        if not correction.pmid or correction.pmid == article.pmid:
+            continue
+        other = iri(iris.article(correction.pmid))
+        emit(s, CORRECTION_PREDICATES.get(correction.ref_type, DCTERMS.relation), other)
+        emit(other, A, FABIO.Expression)
+        emit(other, FABIO.hasPubMedId, literal(correction.pmid))

@@ -1,0 +1,181 @@
+"""Running SPARQL over the store and writing results as table, CSV, TSV or JSON.
+
+CSV, TSV and JSON follow the W3C SPARQL 1.1 result formats (CSV: plain values; TSV:
+terms in N-Triples syntax; JSON: ``application/sparql-results+json``), so other tools
+read them. The table is for people: prefixed names, long values cut.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .model.namespaces import PREFIXES
+from .store.oxigraph import KnowledgeStore
+
+__all__ = ["RESULT_FORMATS", "QueryResult", "run_query", "write_result"]
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """A query's answer: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
+
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = field(default=())
+
+    @property
+    def kind(self) -> str:
+        if self.boolean is not None:
+            return "ask"
+        return "graph" if self.triples or not self.variables else "select"
+
+    def values(self) -> list[dict[str, str | None]]:
+        """Rows as plain dicts of text values, the form a program usually wants."""
+        return [
+            {name: (None if term is None else term_text(term)) for name, term in zip(self.variables, row, strict=True)}
+            for row in self.rows
+        ]
+
+
+def run_query(sparql: str, store: KnowledgeStore | Path | str | None = None) -> QueryResult:
+    """Run ``sparql`` (common prefixes predeclared; all named graphs as default graph).
+
+    >>> from graph.store import KnowledgeStore
+    >>> kg = KnowledgeStore.in_memory()
+    >>> run_query("ASK { ?s ?p ?o }", kg).boolean
+    False
+    """
+    if isinstance(store, KnowledgeStore):
+        return _collect(store.query(sparql))
+    with KnowledgeStore.open(store, read_only=True) as kg:
+        return _collect(kg.query(sparql))
+
+
+def _collect(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:
+    try:
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(boolean=bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            return QueryResult(triples=tuple(answer))
+        variables = tuple(v.value for v in answer.variables)
+        rows = tuple(tuple(solution[name] for name in variables) for solution in answer)
+        return QueryResult(variables, rows)
+    except OSError as err:  # evaluation errors surface while iterating
+        raise QueryError(f"query failed: {err}") from err
+
+
+def term_text(term: Term) -> str:
+    """A term's plain value: the IRI, the literal's lexical form, ``_:id`` for blank nodes."""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return str(term.value)
+
+
+def compact(term: Term) -> str:
+    """A short display form: prefixed names for known namespaces.
+
+    >>> compact(ox.NamedNode("http://purl.org/spar/cito/cites"))
+    'cito:cites'
+    """
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in PREFIXES.items():
+            if term.value.startswith(namespace) and len(term.value) > len(namespace):
+                return f"{prefix}:{term.value[len(namespace):]}"
+    return term_text(term)
+
+
+def write_result(result: QueryResult, fmt: str, out: TextIO, *, width: int = 60) -> None:
+    """Write ``result`` to ``out`` in ``fmt`` (one of :data:`RESULT_FORMATS`)."""
+    if fmt not in RESULT_FORMATS:
+        raise QueryError(f"unknown result format {fmt!r}; use one of {', '.join(RESULT_FORMATS)}")
+    if result.kind == "ask":
+        _write_boolean(result.boolean is True, fmt, out)
+    elif result.kind == "graph":
+        out.writelines(f"{triple} .\n" for triple in result.triples)
+    elif fmt == "json":
+        _write_json(result, out)
+    elif fmt == "table":
+        _write_table(result, out, width)
+    else:
+        _write_delimited(result, out, fmt)
+
+
+def _write_boolean(value: bool, fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        json.dump({"head": {}, "boolean": value}, out)
+        out.write("\n")
+    else:
+        out.write("true\n" if value else "false\n")
+
+
+def _write_delimited(result: QueryResult, out: TextIO, fmt: str) -> None:
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, as SPARQL CSV requires
+        writer.writerow(result.variables)
+        writer.writerows([("" if t is None else term_text(t)) for t in row] for row in result.rows)
+        return
+    out.write("\t".join(f"?{name}" for name in result.variables) + "\n")
+    for row in result.rows:
+        out.write("\t".join("" if t is None else str(t) for t in row) + "\n")
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        item = {"type": "literal", "value": term.value}
+        if term.language:
+            item["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            item["datatype"] = term.datatype.value
+        return item
+    return {"type": "triple", "value": str(term)}
+
+
+def _write_json(result: QueryResult, out: TextIO) -> None:
+    bindings = [
+        {name: _json_term(term) for name, term in zip(result.variables, row, strict=True) if term is not None}
+        for row in result.rows
+    ]
+    json.dump({"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}, out, ensure_ascii=False)
+    out.write("\n")
+
+
+def _write_table(result: QueryResult, out: TextIO, width: int) -> None:
+    cells = [[_cell(term, width) for term in row] for row in result.rows]
+    widths = [
+        max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(result.variables)
+    ]
+    _table_line(result.variables, widths, out)
+    out.write("  ".join("-" * w for w in widths).rstrip() + "\n")
+    for row in cells:
+        _table_line(row, widths, out)
+    out.write(f"({len(cells)} row{'s' if len(cells) != 1 else ''})\n")
+
+
+def _table_line(values: Sequence[str], widths: Sequence[int], out: TextIO) -> None:
+    out.write("  ".join(value.ljust(w) for value, w in zip(values, widths, strict=True)).rstrip() + "\n")
+
+
+def _cell(term: Term | None, width: int) -> str:
+    if term is None:
+        return ""
+    text = " ".join(compact(term).split())
+    return text if len(text) <= width else text[: width - 1] + "…"

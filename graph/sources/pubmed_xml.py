@@ -1,0 +1,457 @@
+"""PubMed XML: efetch output, the annual baseline and the daily update files.
+
+Streams :class:`~graph.records.Article` and :class:`~graph.records.Deletion` records in
+constant memory with lxml ``iterparse``, clearing each record once read. Roots
+``PubmedArticleSet`` (current) and ``MedlineCitationSet`` (legacy, no ``PubmedData``)
+are accepted; elements follow the NLM DTD ``pubmed_250101.dtd``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from lxml import etree
+
+from ..errors import InputError
+from ..identifiers import normalize_doi, normalize_orcid, normalize_pmcid, normalize_pmid
+from ..records import (
+    AbstractSection,
+    Affiliation,
+    Article,
+    ArticleDate,
+    Author,
+    Chemical,
+    Correction,
+    Deletion,
+    Grant,
+    Journal,
+    Keyword,
+    MeshHeading,
+    Pagination,
+    PubDate,
+    PublicationType,
+    Qualifier,
+    Record,
+    Reference,
+    SupplementaryConcept,
+)
+
+__all__ = ["EXTENSIONS", "read", "sniff"]
+
+EXTENSIONS = (".xml",)
+_ROOTS = frozenset({"PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet"})
+_RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCitation")
+_YEAR_RE = re.compile(r"\b(1[5-9]\d\d|2[01]\d\d)\b")
+
+
+def sniff(head: bytes) -> bool:
+    """Tell PubMed XML from other content by its first bytes.
+
+    >>> sniff(b'<?xml version="1.0"?><PubmedArticleSet>'), sniff(b"PMID- 1")
+    (True, False)
+    """
+    return any(root.encode() in head for root in _ROOTS)
+
+
+def read(stream: BinaryIO, path: Path) -> Iterator[Record]:
+    """Yield the records of one PubMed XML stream, in document order.
+
+    ``path`` is used in error messages only.
+    """
+    context = etree.iterparse(
+        stream,
+        events=("end",),
+        tag=_RECORD_TAGS,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+        remove_blank_text=True,
+    )
+    last_pmid = None
+    try:
+        for _event, elem in context:
+            tag = elem.tag
+            if tag == "MedlineCitation":
+                parent = elem.getparent()
+                if parent is not None and parent.tag == "PubmedArticle":
+                    continue  # read with its PubmedArticle, which carries PubmedData
+                yield _article(elem, None, path)
+            elif tag == "DeleteCitation":
+                for pmid_elem in elem.iterfind("PMID"):
+                    pmid = normalize_pmid(pmid_elem.text)
+                    if pmid:
+                        yield Deletion(pmid)
+            elif tag == "PubmedArticle":
+                record = _article(elem.find("MedlineCitation"), elem.find("PubmedData"), path)
+                last_pmid = record.pmid
+                yield record
+            else:
+                record = _book(elem, path)
+                last_pmid = record.pmid
+                yield record
+            _release(elem)
+    except etree.XMLSyntaxError as err:
+        where = f" (after PMID {last_pmid})" if last_pmid else ""
+        raise InputError(f"{path}: malformed XML at line {err.lineno}{where}: {err.msg}") from err
+    root = context.root if hasattr(context, "root") else None
+    if root is None:
+        raise InputError(f"{path}: empty file: no XML document")
+    if root.tag not in _ROOTS:
+        raise InputError(
+            f"{path}: not PubMed XML (root element <{root.tag}>, expected <PubmedArticleSet>)"
+        )
+
+
+def _release(elem: etree._Element) -> None:
+    # Constant memory: drop the record and every sibling already read.
+    elem.clear(keep_tail=False)
+    parent = elem.getparent()
+    if parent is not None:
+        while elem.getprevious() is not None:
+            del parent[0]
+
+
+def _flat(elem: etree._Element | None) -> str:
+    """Element text with inline markup (``<i>``, ``<sup>``, MathML) flattened."""
+    if elem is None:
+        return ""
+    return " ".join("".join(elem.itertext()).split())
+
+
+def _text(elem: etree._Element | None, path: str) -> str | None:
+    if elem is None:
+        return None
+    value = elem.findtext(path)
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _yes(elem: etree._Element, attribute: str) -> bool:
+    return elem.get(attribute) == "Y"
+
+
+def _article(citation: etree._Element | None, data: etree._Element | None, path: Path) -> Article:
+    if citation is None:
+        raise InputError(f"{path}: a <PubmedArticle> has no <MedlineCitation>")
+    pmid_elem = citation.find("PMID")
+    pmid = normalize_pmid(pmid_elem.text if pmid_elem is not None else None)
+    if pmid is None or pmid_elem is None:
+        raise InputError(f"{path}: a record has no valid <PMID> (line {citation.sourceline})")
+    article = citation.find("Article")
+    if article is None:
+        raise InputError(f"{path}: record PMID {pmid} has no <Article>")
+    journal_elem = article.find("Journal")
+    ids = _article_ids(data.find("ArticleIdList") if data is not None else None)
+    ids.update(_other_ids(citation))
+    for elocation in article.iterfind("ELocationID"):
+        if elocation.get("ValidYN") != "N":
+            ids.setdefault(elocation.get("EIdType", ""), (elocation.text or "").strip())
+    return Article(
+        pmid=pmid,
+        version=int(pmid_elem.get("Version") or 1),
+        kind="article",
+        title=_flat(article.find("ArticleTitle")),
+        vernacular_title=_flat(article.find("VernacularTitle")) or None,
+        abstract=_abstract(article.find("Abstract")),
+        languages=tuple(lang.text.strip() for lang in article.iterfind("Language") if lang.text),
+        publication_types=_publication_types(article.find("PublicationTypeList")),
+        pub_date=_pub_date(journal_elem.find("JournalIssue/PubDate") if journal_elem is not None else None),
+        article_dates=_article_dates(article),
+        journal=_journal(journal_elem, citation.find("MedlineJournalInfo")),
+        pagination=_pagination(article.find("Pagination")),
+        authors=_authors(article.find("AuthorList")),
+        investigators=_authors(citation.find("InvestigatorList"), "Investigator"),
+        mesh_headings=_mesh(citation.find("MeshHeadingList")),
+        supplementary_concepts=_supplementary(citation.find("SupplMeshList")),
+        keywords=_keywords(citation),
+        chemicals=_chemicals(citation.find("ChemicalList")),
+        grants=_grants(article.find("GrantList")),
+        doi=normalize_doi(ids.get("doi")),
+        pmcid=normalize_pmcid(ids.get("pmc")),
+        pii=ids.get("pii") or None,
+        references=_references(data, citation, pmid),
+        corrections=_corrections(citation),
+    )
+
+
+def _book(elem: etree._Element, path: Path) -> Article:
+    document = elem.find("BookDocument")
+    if document is None:
+        raise InputError(f"{path}: a <PubmedBookArticle> has no <BookDocument>")
+    pmid_elem = document.find("PMID")
+    pmid = normalize_pmid(pmid_elem.text if pmid_elem is not None else None)
+    if pmid is None or pmid_elem is None:
+        raise InputError(f"{path}: a book record has no valid <PMID> (line {document.sourceline})")
+    book = document.find("Book")
+    chapter_title = _flat(document.find("ArticleTitle"))
+    book_title = _flat(book.find("BookTitle")) if book is not None else ""
+    ids = _article_ids(document.find("ArticleIdList"))
+    book_data = elem.find("PubmedBookData")
+    if book_data is not None:
+        ids.update(_article_ids(book_data.find("ArticleIdList")))
+    author_lists = [*document.iterfind("AuthorList"), *(book.iterfind("AuthorList") if book is not None else ())]
+    authors = next((_authors(a) for a in author_lists if a.get("Type", "authors") == "authors"), ())
+    return Article(
+        pmid=pmid,
+        version=int(pmid_elem.get("Version") or 1),
+        kind="chapter" if chapter_title else "book",
+        title=chapter_title or book_title,
+        abstract=_abstract(document.find("Abstract")),
+        languages=tuple(lang.text.strip() for lang in document.iterfind("Language") if lang.text),
+        publication_types=_publication_types(document),
+        pub_date=_pub_date(book.find("PubDate") if book is not None else None),
+        authors=authors,
+        keywords=_keywords(document),
+        doi=normalize_doi(ids.get("doi")),
+        pmcid=normalize_pmcid(ids.get("pmc")),
+        references=_references(document, None, pmid),
+        book_title=book_title if chapter_title else None,
+        publisher=_text(book, "Publisher/PublisherName"),
+    )
+
+
+def _article_ids(id_list: etree._Element | None) -> dict[str, str]:
+    if id_list is None:
+        return {}
+    return {
+        item.get("IdType", ""): item.text.strip()
+        for item in id_list.iterfind("ArticleId")
+        if item.text and item.text.strip()
+    }
+
+
+def _other_ids(citation: etree._Element) -> dict[str, str]:
+    # Legacy MEDLINE files carry PMC ids only as <OtherID Source="NLM">PMC…</OtherID>.
+    for other in citation.iterfind("OtherID"):
+        text = (other.text or "").strip()
+        if other.get("Source") == "NLM" and text.upper().startswith("PMC"):
+            return {"pmc": text.split()[0]}
+    return {}
+
+
+def _abstract(abstract: etree._Element | None) -> tuple[AbstractSection, ...]:
+    if abstract is None:
+        return ()
+    sections = []
+    for part in abstract.iterfind("AbstractText"):
+        text = _flat(part)
+        if text:
+            sections.append(AbstractSection(text, part.get("Label"), part.get("NlmCategory")))
+    return tuple(sections)
+
+
+def _publication_types(parent: etree._Element | None) -> tuple[PublicationType, ...]:
+    if parent is None:
+        return ()
+    return tuple(
+        PublicationType(pt.get("UI"), pt.text.strip())
+        for pt in parent.iterfind("PublicationType")
+        if pt.text and pt.text.strip()
+    )
+
+
+def _pub_date(date: etree._Element | None) -> PubDate:
+    if date is None:
+        return PubDate()
+    medline_date = _text(date, "MedlineDate")
+    if medline_date:
+        year_match = _YEAR_RE.search(medline_date)
+        return PubDate(int(year_match.group(1)) if year_match else None, text=medline_date)
+    year_text = _text(date, "Year")
+    year = int(year_text) if year_text and year_text.isdigit() else None
+    season = _text(date, "Season")
+    if season:
+        return PubDate(year, text=f"{year_text} {season}" if year_text else season)
+    month = PubDate.month_number(_text(date, "Month"))
+    day_text = _text(date, "Day")
+    day = int(day_text) if month and day_text and day_text.isdigit() else None
+    return PubDate(year, month, day)
+
+
+def _article_dates(article: etree._Element) -> tuple[ArticleDate, ...]:
+    dates = []
+    for date in article.iterfind("ArticleDate"):
+        year, month, day = (_text(date, part) for part in ("Year", "Month", "Day"))
+        month_number = PubDate.month_number(month)
+        if year and year.isdigit() and month_number and day and day.isdigit():
+            dates.append(ArticleDate(int(year), month_number, int(day), date.get("DateType", "Electronic")))
+    return tuple(dates)
+
+
+def _journal(journal: etree._Element | None, info: etree._Element | None) -> Journal | None:
+    if journal is None and info is None:
+        return None
+    issns = {}
+    if journal is not None:
+        for issn in journal.iterfind("ISSN"):
+            if issn.text and issn.text.strip():
+                issns[issn.get("IssnType", "Print")] = issn.text.strip()
+    return Journal(
+        title=_text(journal, "Title"),
+        iso_abbreviation=_text(journal, "ISOAbbreviation"),
+        nlm_abbreviation=_text(info, "MedlineTA"),
+        nlm_unique_id=_text(info, "NlmUniqueID"),
+        issn_print=issns.get("Print"),
+        issn_electronic=issns.get("Electronic"),
+        issn_linking=_text(info, "ISSNLinking"),
+        volume=_text(journal, "JournalIssue/Volume"),
+        issue=_text(journal, "JournalIssue/Issue"),
+    )
+
+
+def _pagination(pagination: etree._Element | None) -> Pagination | None:
+    if pagination is None:
+        return None
+    pgn = _text(pagination, "MedlinePgn")
+    start, end = _text(pagination, "StartPage"), _text(pagination, "EndPage")
+    if pgn and not start:
+        first_range = pgn.split(",")[0].split(";")[0]
+        start, _, end = (part.strip() for part in first_range.partition("-"))
+        end = _expand_end_page(start, end) if end else None
+    if not (pgn or start):
+        return None
+    return Pagination(pgn, start or None, end or None)
+
+
+def _expand_end_page(start: str, end: str) -> str:
+    """MEDLINE drops the end page's leading digits it shares with the start page.
+
+    >>> _expand_end_page("1234", "45"), _expand_end_page("386", "392"), _expand_end_page("e12", "e14")
+    ('1245', '392', 'e14')
+    """
+    if start.isdigit() and end.isdigit() and len(end) < len(start):
+        return start[: len(start) - len(end)] + end
+    return end
+
+
+def _authors(author_list: etree._Element | None, tag: str = "Author") -> tuple[Author, ...]:
+    if author_list is None:
+        return ()
+    return tuple(_author(a) for a in author_list.iterfind(tag) if a.get("ValidYN") != "N")
+
+
+def _author(author: etree._Element) -> Author:
+    orcid = None
+    for identifier in author.iterfind("Identifier"):
+        if identifier.get("Source", "").upper() == "ORCID":
+            orcid = normalize_orcid(identifier.text)
+    affiliations = []
+    for info in author.iterfind("AffiliationInfo"):
+        name = _flat(info.find("Affiliation"))
+        if name:
+            ror = next(
+                (i.text.strip() for i in info.iterfind("Identifier") if i.get("Source") == "ROR" and i.text),
+                None,
+            )
+            affiliations.append(Affiliation(name, ror))
+    collective = _flat(author.find("CollectiveName")) or None
+    return Author(
+        family=_text(author, "LastName"),
+        given=_text(author, "ForeName"),
+        initials=_text(author, "Initials"),
+        suffix=_text(author, "Suffix"),
+        collective_name=collective,
+        orcid=orcid,
+        affiliations=tuple(affiliations),
+        equal_contribution=_yes(author, "EqualContrib"),
+    )
+
+
+def _mesh(mesh_list: etree._Element | None) -> tuple[MeshHeading, ...]:
+    if mesh_list is None:
+        return ()
+    headings = []
+    for heading in mesh_list.iterfind("MeshHeading"):
+        descriptor = heading.find("DescriptorName")
+        if descriptor is None or not descriptor.get("UI"):
+            continue
+        qualifiers = tuple(
+            Qualifier(q.get("UI", ""), (q.text or "").strip(), _yes(q, "MajorTopicYN"))
+            for q in heading.iterfind("QualifierName")
+            if q.get("UI")
+        )
+        headings.append(
+            MeshHeading(descriptor.get("UI", ""), (descriptor.text or "").strip(), _yes(descriptor, "MajorTopicYN"), qualifiers)
+        )
+    return tuple(headings)
+
+
+def _supplementary(suppl_list: etree._Element | None) -> tuple[SupplementaryConcept, ...]:
+    if suppl_list is None:
+        return ()
+    return tuple(
+        SupplementaryConcept(s.get("UI", ""), (s.text or "").strip(), s.get("Type"))
+        for s in suppl_list.iterfind("SupplMeshName")
+        if s.get("UI")
+    )
+
+
+def _keywords(parent: etree._Element) -> tuple[Keyword, ...]:
+    keywords = []
+    for keyword_list in parent.iterfind("KeywordList"):
+        owner = keyword_list.get("Owner")
+        for keyword in keyword_list.iterfind("Keyword"):
+            text = _flat(keyword)
+            if text:
+                keywords.append(Keyword(text, owner, _yes(keyword, "MajorTopicYN")))
+    return tuple(keywords)
+
+
+def _chemicals(chemical_list: etree._Element | None) -> tuple[Chemical, ...]:
+    if chemical_list is None:
+        return ()
+    chemicals = []
+    for chemical in chemical_list.iterfind("Chemical"):
+        substance = chemical.find("NameOfSubstance")
+        if substance is not None and substance.text:
+            registry = _text(chemical, "RegistryNumber")
+            chemicals.append(Chemical(substance.text.strip(), substance.get("UI"), None if registry == "0" else registry))
+    return tuple(chemicals)
+
+
+def _grants(grant_list: etree._Element | None) -> tuple[Grant, ...]:
+    if grant_list is None:
+        return ()
+    return tuple(
+        Grant(_text(g, "GrantID"), _text(g, "Acronym"), _text(g, "Agency"), _text(g, "Country"))
+        for g in grant_list.iterfind("Grant")
+    )
+
+
+def _references(data: etree._Element | None, citation: etree._Element | None, own_pmid: str) -> tuple[Reference, ...]:
+    references = []
+    if data is not None:
+        # ReferenceList can nest (titled sub-lists); iter() walks them in order.
+        for reference in data.iter("Reference"):
+            ids = _article_ids(reference.find("ArticleIdList"))
+            pmid = normalize_pmid(ids.get("pubmed"))
+            references.append(
+                Reference(
+                    citation=_flat(reference.find("Citation")) or None,
+                    pmid=None if pmid == own_pmid else pmid,
+                    doi=normalize_doi(ids.get("doi")),
+                    pmcid=normalize_pmcid(ids.get("pmc") or ids.get("pmcid")),
+                )
+            )
+    if citation is not None:
+        listed = {r.pmid for r in references if r.pmid}
+        for item in citation.iterfind("CommentsCorrectionsList/CommentsCorrections[@RefType='Cites']"):
+            pmid = normalize_pmid(item.findtext("PMID"))
+            if pmid in listed or pmid == own_pmid:
+                continue
+            references.append(Reference(citation=_text(item, "RefSource"), pmid=pmid))
+    return tuple(references)
+
+
+def _corrections(citation: etree._Element) -> tuple[Correction, ...]:
+    return tuple(
+        Correction(item.get("RefType", ""), normalize_pmid(item.findtext("PMID")), _text(item, "RefSource"))
+        for item in citation.iterfind("CommentsCorrectionsList/CommentsCorrections")
+        if item.get("RefType") not in (None, "Cites")
+    )

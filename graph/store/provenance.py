@@ -1,0 +1,63 @@
+"""Build provenance as PROV-O in the provenance graph: what was loaded, when, by what.
+
+Each applied input file is one ``prov:Activity`` that ``prov:used`` the file (an entity
+keyed by its SHA-256, so the same file loaded twice is one entity) and was associated
+with this pubgraph version.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from .. import __version__
+from ..model.iris import Iris
+from ..model.namespaces import DCTERMS, PG, PROV, RDF, RDFS
+from ..model.terms import iri, literal
+
+if TYPE_CHECKING:
+    from ..pipeline import FileSummary
+
+__all__ = ["load_activity_nquads", "software_agent"]
+
+
+def software_agent(iris: Iris) -> str:
+    return f"{iris.base}agent/pubgraph/{__version__}"
+
+
+def _timestamp(seconds: float) -> str:
+    return literal(datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds"), "dateTime")
+
+
+def load_activity_nquads(iris: Iris, summary: FileSummary, began: float, ended: float) -> str:
+    """N-Quads describing one file's load into the store.
+
+    >>> from pathlib import Path
+    >>> from graph.pipeline import FileSummary
+    >>> text = load_activity_nquads(Iris("http://x.org/"), FileSummary(Path("a.xml"), 2, 0, 9, "ab"), 0.0, 1.0)
+    >>> "<http://www.w3.org/ns/prov#used> <http://x.org/input/ab>" in text
+    True
+    """
+    graph = iri(iris.provenance_graph)
+    activity = iri(f"{iris.base}activity/load/{summary.sha256[:16]}-{int(began * 1000)}")
+    entity = iri(f"{iris.base}input/{summary.sha256}")
+    agent = iri(software_agent(iris))
+    triples = [
+        (activity, RDF.type, PROV.Activity),
+        (activity, RDFS.label, literal(f"load {summary.path.name}")),
+        (activity, PROV.startedAtTime, _timestamp(began)),
+        (activity, PROV.endedAtTime, _timestamp(ended)),
+        (activity, PROV.used, entity),
+        (activity, PROV.wasAssociatedWith, agent),
+        (activity, PG.recordCount, literal(str(summary.records), "integer")),
+        (activity, PG.deletionCount, literal(str(summary.deletions), "integer")),
+        (activity, PG.quadCount, literal(str(summary.quads), "integer")),
+        (entity, RDF.type, PROV.Entity),
+        (entity, RDF.type, PG.InputFile),
+        (entity, RDFS.label, literal(summary.path.name)),
+        (entity, PG.sha256, literal(summary.sha256)),
+        (agent, RDF.type, PROV.SoftwareAgent),
+        (agent, RDFS.label, literal(f"pubgraph {__version__}")),
+        (agent, DCTERMS.hasVersion, literal(__version__)),
+    ]
+    return "".join(f"{s} {p} {o} {graph} .\n" for s, p, o in triples)
