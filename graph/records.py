@@ -8,6 +8,7 @@ normalised by the sources (see :mod:`graph.identifiers`); text is already flatte
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -59,12 +60,20 @@ class PubDate:
 
     @property
     def precision(self) -> str | None:
-        """``"day"``, ``"month"``, ``"year"`` or None when no year is known."""
+        """``"day"``, ``"month"``, ``"year"`` or None when no year is known.
+
+        A day the month does not have (PubMed has "Sep 31") is ignored.
+
+        >>> PubDate(2018, 9, 31).precision, PubDate(2020, 2, 29).precision
+        ('month', 'day')
+        """
         if self.year is None:
             return None
         if self.month is None:
             return "year"
-        return "month" if self.day is None else "day"
+        if self.day is None or not 1 <= self.day <= calendar.monthrange(self.year, self.month)[1]:
+            return "month"
+        return "day"
 
     @property
     def iso(self) -> str | None:
@@ -74,7 +83,7 @@ class PubDate:
         parts = [f"{self.year:04d}"]
         if self.month is not None:
             parts.append(f"{self.month:02d}")
-            if self.day is not None:
+            if self.precision == "day":
                 parts.append(f"{self.day:02d}")
         return "-".join(parts)
 
