@@ -156,7 +156,8 @@ def _build_line(summary: BuildSummary) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Output file; its extension picks the format: .nq .nt .ttl .trig .jsonld .rdf (+ .gz).")
 @_base_option
-def convert_command(inputs: tuple[Path, ...], output: Path, base: str | None) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
+def convert_command(inputs: tuple[Path, ...], output: Path, base: str | None, jobs: int | None) -> None:
     """Convert PubMed XML straight to an RDF file, without a store.
 
     N-Quads and N-Triples are written as records stream in, in constant memory; the
@@ -170,7 +171,7 @@ def convert_command(inputs: tuple[Path, ...], output: Path, base: str | None) ->
     files = _inputs_or_fail(inputs)
     bars = _Bars(len(files))
     try:
-        summary = convert(files, output, base=base, progress=bars)
+        summary = convert(files, output, base=base, jobs=jobs, progress=bars)
     finally:
         bars.close()
     rate = summary.records / summary.seconds if summary.seconds else 0

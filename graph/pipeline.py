@@ -7,21 +7,20 @@ optional :class:`Progress` object, which the CLI renders as progress bars.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
-from .model import Iris, Quad, article_quads
-from .records import Deletion
+from .conversion import Converter, Piece, convert_records
+from .model import Iris
 from .sources import expand_inputs, read_records
-from .store.files import write_quads
+from .store.files import atomic_output, rdf_format_for, write_text
 from .store.oxigraph import KnowledgeStore
 from .store.provenance import load_activity_nquads
 
@@ -102,72 +101,83 @@ def sample_files() -> list[Path]:
     return sorted(folder.glob("pubmed-*.xml"))
 
 
-# convert ---------------------------------------------------------------------------
-
-
-def convert(
-    inputs: Sequence[Path | str], output: Path | str, *, base: str | None = None, progress: Progress | None = None
-) -> ConvertSummary:
-    """Stream PubMed input files to one RDF file, its format chosen by its extension.
-
-    Deletions cannot be expressed in a static RDF file; they are counted in the summary
-    (apply them with :func:`build`).
-    """
-    started = time.perf_counter()
-    files = expand_inputs(Path(p) for p in inputs)
-    iris = Iris.from_env(base)
-    summaries: list[FileSummary] = []
-    seen: set[str] = set()
-
-    def batches() -> Iterator[list[Quad]]:
-        for path in files:
-            counts = _Counts()
-            yield from _file_quads(path, iris, seen, counts, progress)
-            summary = FileSummary(path, counts.records, counts.deletions, counts.quads)
-            summaries.append(summary)
-            if progress:
-                progress.file_done(summary)
-
-    out = Path(output)
-    quads = write_quads(batches(), out)
-    return ConvertSummary(out, tuple(summaries), quads, time.perf_counter() - started)
-
-
 @dataclass(slots=True)
-class _Counts:
+class _Tally:
     records: int = 0
     deletions: int = 0
     quads: int = 0
 
+    def add(self, piece: Piece) -> None:
+        self.quads += piece.quads
+        for _pmid, deleted in piece.events:
+            if deleted:
+                self.deletions += 1
+            else:
+                self.records += 1
 
-def _file_quads(
-    path: Path, iris: Iris, seen: set[str], counts: _Counts, progress: Progress | None
-) -> Iterator[list[Quad]]:
-    if progress:
-        progress.file_started(path, path.stat().st_size)
-        records = read_records(path, on_progress=lambda pos: progress.advanced(pos, counts.records))
-    else:
-        records = read_records(path)
-    for record in records:
-        if isinstance(record, Deletion):
-            counts.deletions += 1
-            continue
-        quads = article_quads(record, iris, seen)
-        counts.records += 1
-        counts.quads += len(quads)
-        yield quads
+
+# convert ---------------------------------------------------------------------------
+
+
+def convert(
+    inputs: Sequence[Path | str],
+    output: Path | str,
+    *,
+    base: str | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> ConvertSummary:
+    """Stream PubMed input files to one RDF file, its format chosen by its extension.
+
+    Large files are cut into pieces converted by ``jobs`` worker processes (default: one
+    per core). Deletions cannot be expressed in a static RDF file; they are counted in
+    the summary (apply them with :func:`build`).
+    """
+    started = time.perf_counter()
+    files = expand_inputs(Path(p) for p in inputs)
+    out = Path(output)
+    fmt = rdf_format_for(out)
+    compress = fmt.line_based and out.name.lower().endswith(".gz")
+    base_iri = Iris.from_env(base).base
+    summaries: list[FileSummary] = []
+
+    def pieces(converter: Converter) -> Iterator[Piece]:
+        for path in files:
+            tally = _Tally()
+            if progress:
+                progress.file_started(path, path.stat().st_size)
+            for piece in converter.pieces(path):
+                tally.add(piece)
+                if progress:
+                    progress.advanced(piece.position, tally.records)
+                yield piece
+            summaries.append(FileSummary(path, tally.records, tally.deletions, tally.quads))
+            if progress:
+                progress.file_done(summaries[-1])
+
+    with _spill_dir(out.parent) as spill, Converter(
+        base_iri, triples=fmt.line_based and not fmt.quads, jobs=jobs, spill_dir=spill, compress=compress
+    ) as converter:
+        if fmt.line_based:
+            with atomic_output(out, compress=False) as stream:
+                for piece in pieces(converter):
+                    stream.write(piece.payload())
+        else:
+            write_text((piece.read_text() for piece in pieces(converter)), out)
+    return ConvertSummary(out, tuple(summaries), sum(f.quads for f in summaries), time.perf_counter() - started)
+
+
+@contextmanager
+def _spill_dir(near: Path) -> Iterator[Path]:
+    near.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=".pubgraph-spill-", dir=near))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # build -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Staged:
-    """One input file converted to N-Quads, ready to apply to the store."""
-
-    summary: FileSummary
-    nquads: Path
-    replaced: tuple[str, ...]  # PMIDs whose named graphs the file replaces or deletes
 
 
 def build(
@@ -188,92 +198,60 @@ def build(
     started = time.perf_counter()
     files = expand_inputs(Path(p) for p in inputs)
     iris = Iris.from_env(base)
-    with KnowledgeStore.open(store, iris=iris) as kg:
+    with KnowledgeStore.open(store, iris=iris) as kg, _spill_dir(kg.path or Path(".")) as staging:
         warnings = []
         interrupted = kg.interrupted_load()
         if interrupted:
             warnings.append(f"a previous load of {interrupted} was interrupted; reload that file to repair it")
-        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=kg.path))
-        try:
-            summaries = tuple(_apply_all(kg, files, staging, iris, jobs, progress))
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return BuildSummary(kg.path, summaries, time.perf_counter() - started, kg.count_quads(), tuple(warnings))
+        with Converter(iris.base, jobs=jobs, spill_dir=staging) as converter:
+            summaries = [_build_file(kg, path, staging, converter, progress) for path in files]
+        return BuildSummary(kg.path, tuple(summaries), time.perf_counter() - started, kg.count_quads(), tuple(warnings))
 
 
-def _apply_all(
-    kg: KnowledgeStore, files: list[Path], staging: Path, iris: Iris, jobs: int | None, progress: Progress | None
-) -> Iterator[FileSummary]:
-    for staged in _staged_files(files, staging, iris, jobs, progress):
-        began = time.time()
-        kg.apply(staged.nquads, staged.replaced, marker=str(staged.summary.path))
-        kg.add_quads(load_activity_nquads(iris, staged.summary, began, time.time()))
-        staged.nquads.unlink()
-        if progress:
-            progress.file_done(staged.summary)
-        yield staged.summary
+def _build_file(
+    kg: KnowledgeStore, path: Path, staging: Path, converter: Converter, progress: Progress | None
+) -> FileSummary:
+    began = time.time()
+    staged, summary, replaced = _stage(path, staging, converter, progress)
+    kg.apply(staged, replaced, marker=str(path))
+    kg.add_quads(load_activity_nquads(kg.iris, summary, began, time.time()))
+    staged.unlink()
+    if progress:
+        progress.file_done(summary)
+    return summary
 
 
-def _staged_files(
-    files: list[Path], staging: Path, iris: Iris, jobs: int | None, progress: Progress | None
-) -> Iterator[_Staged]:
-    workers = min(jobs or os.cpu_count() or 1, len(files))
-    if workers <= 1:
-        for path in files:
-            yield stage_file(path, staging, iris.base, progress)
-        return
-    # One process per core over files; results are applied in input order.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(stage_file, path, staging, iris.base) for path in files]
-        try:
-            for future in futures:
-                yield future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-
-
-def stage_file(path: Path, staging: Path, base: str, progress: Progress | None = None) -> _Staged:
-    """Convert one input file to a staged N-Quads file (runs in worker processes)."""
-    iris = Iris(base)
+def _stage(
+    path: Path, staging: Path, converter: Converter, progress: Progress | None
+) -> tuple[Path, FileSummary, tuple[str, ...]]:
+    """Convert a whole file to a staged N-Quads file before the store is touched."""
     target = staging / f"{hashlib.sha1(str(path).encode()).hexdigest()}.nq"
-    counts = _Counts()
-    spans: list[tuple[int, int, int]] = []  # (event, start, end) byte spans of each record
-    final_event: dict[str, int] = {}  # PMID -> index of the last event naming it
-    on_progress = (lambda pos: progress.advanced(pos, counts.records)) if progress else None
+    tally = _Tally()
+    last_event: dict[str, int] = {}
+    events = 0
     if progress:
         progress.file_started(path, path.stat().st_size)
-    with open(target, "w", encoding="utf-8", newline="\n") as out:
-        seen: set[str] = set()
-        for event, record in enumerate(read_records(path, on_progress=on_progress)):
-            final_event[record.pmid] = event
-            if isinstance(record, Deletion):
-                counts.deletions += 1
-                continue
-            start = out.tell()
-            quads = article_quads(record, iris, seen)
-            out.write("".join([f"{s} {p} {o} {g} .\n" for s, p, o, g in quads]))
-            spans.append((event, start, out.tell()))
-            counts.records += 1
-            counts.quads += len(quads)
-    last_events = set(final_event.values())
-    if len(last_events) < len(spans) + counts.deletions:
-        _keep_spans(target, [(a, b) for event, a, b in spans if event in last_events])
-    summary = FileSummary(path, counts.records, counts.deletions, counts.quads, _sha256(path))
-    return _Staged(summary, target, tuple(final_event))
+    with open(target, "wb") as out:
+        for piece in converter.pieces(path):
+            tally.add(piece)
+            for pmid, _deleted in piece.events:
+                last_event[pmid] = events
+                events += 1
+            out.write(piece.payload())
+            if progress:
+                progress.advanced(piece.position, tally.records)
+    if len(last_event) < events:
+        _restage_last_events(path, target, set(last_event.values()), converter.base)
+    summary = FileSummary(path, tally.records, tally.deletions, tally.quads, _sha256(path))
+    return target, summary, tuple(last_event)
 
 
-def _keep_spans(target: Path, keep: list[tuple[int, int]]) -> None:
-    """Rewrite the staged file with only the given spans: when a file lists a record
-    twice, or deletes it after listing it, only its last event counts."""
-    source = target.with_suffix(".all")
-    target.rename(source)
-    with open(source, "rb") as src, open(target, "wb") as dst:
-        for start, end in keep:
-            src.seek(start)
-            dst.write(src.read(end - start))
-    source.unlink()
+def _restage_last_events(path: Path, target: Path, last: set[int], base: str) -> None:
+    """A file that lists a record twice, or deletes it after listing it: only the last
+    event for each PMID counts, so convert again keeping just those records (rare)."""
+    kept = (record for index, record in enumerate(read_records(path)) if index in last)
+    text, _events, _quads = convert_records(kept, base, False, set())
+    target.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _sha256(path: Path) -> str:

@@ -71,6 +71,15 @@ CORRECTION_PREDICATES: dict[str, str] = {
 _KIND_CLASSES = {"article": FABIO.JournalArticle, "book": FABIO.Book, "chapter": FABIO.BookChapter}
 _DATE_TYPES = {"day": "date", "month": "gYearMonth", "year": "gYear"}
 _TRUE = literal("true", "boolean")
+_LABEL = RDFS.label
+_PART, _CITES, _REFERENCES = FRBR.part, CITO.cites, BIRO.references
+_BIBLIOGRAPHIC_REFERENCE, _EXPRESSION = BIRO.BibliographicReference, FABIO.Expression
+_POSITION, _CONTENT, _PUBMED_ID = SCHEMA.position, C4O.hasContent, FABIO.hasPubMedId
+_POSITIONS = tuple(literal(str(n), "integer") for n in range(1000))
+
+
+def _position(n: int) -> str:
+    return _POSITIONS[n] if n < len(_POSITIONS) else literal(str(n), "integer")
 
 
 def article_quads(article: Article, iris: Iris, seen: set[str] | None = None) -> list[Quad]:
@@ -83,27 +92,39 @@ def article_quads(article: Article, iris: Iris, seen: set[str] | None = None) ->
     """
     quads: list[Quad] = []
     graph = iri(iris.record_graph(article.pmid))
-    mesh_graph = iri(iris.mesh_graph)
+    append = quads.append
 
+    # Hot path: ~350 quads per record, so emit is a bare closure over list.append.
     def emit(s: str, p: str, o: str) -> None:
-        quads.append((s, p, o, graph))
+        append((s, p, o, graph))
 
-    def emit_label(s: str, label: str, cls: str) -> None:
-        if seen is None or s not in seen:
-            if seen is not None:
-                seen.add(s)
-            quads.append((s, A, cls, mesh_graph))
-            quads.append((s, RDFS.label, literal(label), mesh_graph))
-
+    labels = _Labels(quads, iri(iris.mesh_graph), seen)
     subject = iri(iris.article(article.pmid))
     _describe(emit, subject, article, iris)
     _venue(emit, subject, article, iris)
     _authors(emit, subject, article, iris)
-    _subjects(emit, emit_label, subject, article)
+    _subjects(emit, labels, subject, article)
     _funding(emit, subject, article, iris)
-    _citations(emit, subject, article, iris)
+    _citations(quads, graph, subject, article, iris)
     _corrections(emit, subject, article, iris)
     return quads
+
+
+class _Labels:
+    """Emits MeSH label stubs into the shared MeSH graph, once per term when ``seen`` is kept."""
+
+    __slots__ = ("graph", "quads", "seen")
+
+    def __init__(self, quads: list[Quad], graph: str, seen: set[str] | None) -> None:
+        self.quads, self.graph, self.seen = quads, graph, seen
+
+    def __call__(self, term: str, label: str, cls: str) -> None:
+        if self.seen is not None:
+            if term in self.seen:
+                return
+            self.seen.add(term)
+        self.quads.append((term, A, cls, self.graph))
+        self.quads.append((term, _LABEL, literal(label), self.graph))
 
 
 def _describe(emit: Emit, s: str, article: Article, iris: Iris) -> None:
@@ -214,7 +235,7 @@ def _authors(emit: Emit, s: str, article: Article, iris: Iris) -> None:
         emit(role, A, PRO.RoleInTime)
         emit(role, PRO.withRole, PRO.author)
         emit(role, PRO.isHeldBy, agent)
-        emit(role, SCHEMA.position, literal(str(position), "integer"))
+        emit(role, _POSITION, _position(position))
         if author.equal_contribution:
             emit(role, PG.equalContribution, _TRUE)
         for affiliation in author.affiliations:
@@ -246,7 +267,7 @@ def _agent(emit: Emit, pmid: str, position: int | str, author: Author, iris: Iri
     return person
 
 
-def _subjects(emit: Emit, emit_label: Callable[[str, str, str], None], s: str, article: Article) -> None:
+def _subjects(emit: Emit, emit_label: _Labels, s: str, article: Article) -> None:
     for heading in article.mesh_headings:
         _heading(emit, emit_label, s, heading)
     for concept in article.supplementary_concepts:
@@ -267,7 +288,7 @@ def _subjects(emit: Emit, emit_label: Callable[[str, str, str], None], s: str, a
             emit_label(term, pt.name, MESHV.PublicationType)
 
 
-def _heading(emit: Emit, emit_label: Callable[[str, str, str], None], s: str, heading: MeshHeading) -> None:
+def _heading(emit: Emit, emit_label: _Labels, s: str, heading: MeshHeading) -> None:
     descriptor = iri(Iris.mesh(heading.ui))
     emit(s, FABIO.hasSubjectTerm, descriptor)
     emit_label(descriptor, heading.name, MESHV.TopicalDescriptor)
@@ -300,34 +321,36 @@ def _funding(emit: Emit, s: str, article: Article, iris: Iris) -> None:
             emit(node, FRAPO.isAwardedBy, agency)
 
 
-def _citations(emit: Emit, s: str, article: Article, iris: Iris) -> None:
+def _citations(quads: list[Quad], g: str, s: str, article: Article, iris: Iris) -> None:
+    # The biggest share of a record's quads (~8 per reference): appended directly.
+    append = quads.append
     for position, reference in enumerate(article.references, start=1):
-        node = iri(iris.reference(article.pmid, position))
-        emit(s, FRBR.part, node)
-        emit(node, A, BIRO.BibliographicReference)
-        emit(node, SCHEMA.position, literal(str(position), "integer"))
+        node = f"<{iris.reference(article.pmid, position)}>"
+        append((s, _PART, node, g))
+        append((node, A, _BIBLIOGRAPHIC_REFERENCE, g))
+        append((node, _POSITION, _position(position), g))
         if reference.citation:
-            emit(node, C4O.hasContent, literal(reference.citation))
-        cited = _cited_work(emit, reference, iris)
+            append((node, _CONTENT, literal(reference.citation), g))
+        cited = _cited_work(quads, g, reference, iris)
         if cited is not None:
-            emit(node, BIRO.references, cited)
-            emit(s, CITO.cites, cited)
+            append((node, _REFERENCES, cited, g))
+            append((s, _CITES, cited, g))
 
 
-def _cited_work(emit: Emit, reference: Reference, iris: Iris) -> str | None:
+def _cited_work(quads: list[Quad], g: str, reference: Reference, iris: Iris) -> str | None:
     """The cited work's IRI, with a stub description, or None when it has no identifier."""
     if reference.pmid:
-        work = iri(iris.article(reference.pmid))
-        emit(work, FABIO.hasPubMedId, literal(reference.pmid))
+        work = f"<{iris.article(reference.pmid)}>"
+        quads.append((work, _PUBMED_ID, f'"{reference.pmid}"', g))
     elif reference.doi:
         work = iri(iris.work_doi(reference.doi))
-        emit(work, PRISM.doi, literal(reference.doi))
+        quads.append((work, PRISM.doi, literal(reference.doi), g))
     elif reference.pmcid:
         work = iri(iris.work_pmc(reference.pmcid))
-        emit(work, FABIO.hasPubMedCentralId, literal(reference.pmcid))
+        quads.append((work, FABIO.hasPubMedCentralId, literal(reference.pmcid), g))
     else:
         return None
-    emit(work, A, FABIO.Expression)
+    quads.append((work, A, _EXPRESSION, g))
     return work
 
 

@@ -21,15 +21,16 @@ class Namespace:
     'http://purl.org/spar/cito/cites'
     """
 
-    __slots__ = ("_base",)
-
     def __init__(self, base: str) -> None:
         self._base = base
 
     def __getattr__(self, local: str) -> str:
         if local.startswith("_"):
             raise AttributeError(local)
-        return f"<{self._base}{local}>"
+        term = f"<{self._base}{local}>"
+        # Cache on the instance: later lookups skip __getattr__ (mapping is a hot path).
+        self.__dict__[local] = term
+        return term
 
     def __str__(self) -> str:
         return self._base

@@ -43,7 +43,9 @@ def literal(value: str, datatype: str | None = None) -> str:
     >>> literal('say "hi"\\n'), literal("2018", "gYear")
     ('"say \\\\"hi\\\\"\\\\n"', '"2018"^^<http://www.w3.org/2001/XMLSchema#gYear>')
     """
-    text = f'"{value.translate(_LITERAL_ESCAPES)}"'
+    if "\\" in value or '"' in value or "\n" in value or "\r" in value:
+        value = value.translate(_LITERAL_ESCAPES)
+    text = f'"{value}"'
     if datatype is None:
         return text
     if ":" not in datatype:

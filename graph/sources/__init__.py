@@ -8,6 +8,7 @@ are imported on first use, so a format's dependencies load only when it is read.
 from __future__ import annotations
 
 import importlib
+import io
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -16,7 +17,7 @@ from ..errors import InputError, UnknownFormatError
 from ..records import Record
 from ._io import open_input, peek, raw_position, read_errors
 
-__all__ = ["SOURCES", "expand_inputs", "guess_format", "read_records"]
+__all__ = ["SOURCES", "expand_inputs", "guess_format", "read_chunks", "read_piece", "read_records"]
 
 #: Format name -> module under ``graph.sources``.
 SOURCES: dict[str, str] = {
@@ -72,6 +73,34 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+def read_chunks(path: Path, fmt: str | None = None) -> Iterator[tuple[bytes, int, int]] | None:
+    """Cut one input into standalone pieces for parallel parsing, when its format can.
+
+    Yields ``(piece, line_offset, bytes_read)``; parse each piece with
+    :func:`read_piece`. Returns None when the format or the content does not allow
+    cutting; read the file with :func:`read_records` then.
+    """
+    fmt = fmt or guess_format(path)
+    split = getattr(_module(fmt), "split", None)
+    if split is None:
+        return None
+    with open_input(path) as stream, read_errors(path):
+        if split(stream) is None:
+            return None
+    return _pieces(path, split)
+
+
+def _pieces(path: Path, split: Callable[..., Iterator[tuple[bytes, int]]]) -> Iterator[tuple[bytes, int, int]]:
+    with open_input(path) as stream, read_errors(path):
+        for piece, line_offset in split(stream):
+            yield piece, line_offset, raw_position(stream)
+
+
+def read_piece(piece: bytes, path: Path, line_offset: int, fmt: str = "pubmed-xml") -> Iterator[Record]:
+    """The records of one piece made by :func:`read_chunks`."""
+    yield from _module(fmt).read(io.BytesIO(piece), path, line_offset)
 
 
 def read_records(

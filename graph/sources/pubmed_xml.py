@@ -39,7 +39,7 @@ from ..records import (
     SupplementaryConcept,
 )
 
-__all__ = ["EXTENSIONS", "read", "sniff"]
+__all__ = ["EXTENSIONS", "read", "sniff", "split"]
 
 EXTENSIONS = (".xml",)
 _ROOTS = frozenset({"PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet"})
@@ -56,10 +56,11 @@ def sniff(head: bytes) -> bool:
     return any(root.encode() in head for root in _ROOTS)
 
 
-def read(stream: BinaryIO, path: Path) -> Iterator[Record]:
+def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]:
     """Yield the records of one PubMed XML stream, in document order.
 
-    ``path`` is used in error messages only.
+    ``path`` is used in error messages only; ``line_offset`` is added to the line numbers
+    they give (for chunks cut out of a larger document by :func:`split`).
     """
     context = etree.iterparse(
         stream,
@@ -96,7 +97,8 @@ def read(stream: BinaryIO, path: Path) -> Iterator[Record]:
             _release(elem)
     except etree.XMLSyntaxError as err:
         where = f" (after PMID {last_pmid})" if last_pmid else ""
-        raise InputError(f"{path}: malformed XML at line {err.lineno}{where}: {err.msg}") from err
+        line = err.lineno + line_offset
+        raise InputError(f"{path}: malformed XML at line {line}{where}: {err.msg}") from err
     root = context.root if hasattr(context, "root") else None
     if root is None:
         raise InputError(f"{path}: empty file: no XML document")
@@ -104,6 +106,62 @@ def read(stream: BinaryIO, path: Path) -> Iterator[Record]:
         raise InputError(
             f"{path}: not PubMed XML (root element <{root.tag}>, expected <PubmedArticleSet>)"
         )
+
+
+_ROOT_RE = re.compile(rb"<(PubmedArticleSet|MedlineCitationSet|PubmedBookArticleSet)(\s[^>]*)?>")
+_DECLARATION_RE = re.compile(rb"^\s*<\?xml[^>]*\?>")
+_CUT_TAGS = {
+    b"PubmedArticleSet": (b"</PubmedArticle>", b"</PubmedBookArticle>", b"</DeleteCitation>"),
+    b"PubmedBookArticleSet": (b"</PubmedBookArticle>", b"</DeleteCitation>"),
+    b"MedlineCitationSet": (b"</MedlineCitation>", b"</DeleteCitation>"),
+}
+
+
+def split(stream: BinaryIO, chunk_size: int = 4 << 20) -> Iterator[tuple[bytes, int]] | None:
+    """Cut a document into standalone documents of whole top-level records.
+
+    Yields ``(document, line_offset)`` pairs that :func:`read` parses independently, so
+    worker processes can share one large file. Returns None when the start of the stream
+    is not a PubMed document; callers then reopen the file and use :func:`read`, whose
+    errors name the problem.
+    """
+    head = stream.read(chunk_size)
+    root = _ROOT_RE.search(head)
+    if root is None:
+        return None
+    declaration = _DECLARATION_RE.match(head)
+    prefix = (declaration.group(0).strip() if declaration else b"") + root.group(0)
+    closing = b"</" + root.group(1) + b">"
+    return _chunks(stream, head, root.end(), prefix, closing, _CUT_TAGS[root.group(1)], chunk_size)
+
+
+def _chunks(
+    stream: BinaryIO, head: bytes, start: int, prefix: bytes, closing: bytes, cut_tags: tuple[bytes, ...], size: int
+) -> Iterator[tuple[bytes, int]]:
+    line = head.count(b"\n", 0, start)
+    buffer = head[start:]
+    while True:
+        block = stream.read(size)
+        cut = _last_record_end(buffer, cut_tags)
+        if not block:
+            break
+        if cut:
+            yield prefix + buffer[:cut] + closing, line
+            line += buffer.count(b"\n", 0, cut)
+            buffer = buffer[cut:]
+        buffer += block
+    if cut:
+        yield prefix + buffer[:cut] + closing, line
+        line += buffer.count(b"\n", 0, cut)
+        buffer = buffer[cut:]
+    if buffer.strip() != closing:
+        # Truncated or trailing content: let the parser report it, with its line.
+        yield prefix + buffer, line
+
+
+def _last_record_end(buffer: bytes, cut_tags: tuple[bytes, ...]) -> int:
+    ends = [buffer.rfind(tag) + len(tag) for tag in cut_tags]
+    return max([end for end, tag in zip(ends, cut_tags, strict=True) if end >= len(tag)], default=0)
 
 
 def _release(elem: etree._Element) -> None:
@@ -119,7 +177,8 @@ def _flat(elem: etree._Element | None) -> str:
     """Element text with inline markup (``<i>``, ``<sup>``, MathML) flattened."""
     if elem is None:
         return ""
-    return " ".join("".join(elem.itertext()).split())
+    text = elem.text or "" if len(elem) == 0 else "".join(elem.itertext())
+    return " ".join(text.split())
 
 
 def _text(elem: etree._Element | None, path: str) -> str | None:
@@ -337,30 +396,43 @@ def _authors(author_list: etree._Element | None, tag: str = "Author") -> tuple[A
 
 
 def _author(author: etree._Element) -> Author:
+    # One pass over the children: authors are many, and findtext() rescans each time.
+    fields: dict[str, str] = {}
     orcid = None
-    for identifier in author.iterfind("Identifier"):
-        if identifier.get("Source", "").upper() == "ORCID":
-            orcid = normalize_orcid(identifier.text)
     affiliations = []
-    for info in author.iterfind("AffiliationInfo"):
-        name = _flat(info.find("Affiliation"))
-        if name:
-            ror = next(
-                (i.text.strip() for i in info.iterfind("Identifier") if i.get("Source") == "ROR" and i.text),
-                None,
-            )
-            affiliations.append(Affiliation(name, ror))
-    collective = _flat(author.find("CollectiveName")) or None
+    for child in author:
+        tag = child.tag
+        if tag == "AffiliationInfo":
+            affiliation = _affiliation(child)
+            if affiliation is not None:
+                affiliations.append(affiliation)
+        elif tag == "Identifier":
+            if child.get("Source", "").upper() == "ORCID":
+                orcid = normalize_orcid(child.text)
+        elif tag == "CollectiveName":
+            fields[tag] = _flat(child)
+        elif child.text:
+            fields[tag] = child.text.strip()
     return Author(
-        family=_text(author, "LastName"),
-        given=_text(author, "ForeName"),
-        initials=_text(author, "Initials"),
-        suffix=_text(author, "Suffix"),
-        collective_name=collective,
+        family=fields.get("LastName") or None,
+        given=fields.get("ForeName") or None,
+        initials=fields.get("Initials") or None,
+        suffix=fields.get("Suffix") or None,
+        collective_name=fields.get("CollectiveName") or None,
         orcid=orcid,
         affiliations=tuple(affiliations),
         equal_contribution=_yes(author, "EqualContrib"),
     )
+
+
+def _affiliation(info: etree._Element) -> Affiliation | None:
+    name, ror = "", None
+    for child in info:
+        if child.tag == "Affiliation":
+            name = _flat(child)
+        elif child.tag == "Identifier" and child.get("Source") == "ROR" and child.text:
+            ror = child.text.strip()
+    return Affiliation(name, ror) if name else None
 
 
 def _mesh(mesh_list: etree._Element | None) -> tuple[MeshHeading, ...]:
@@ -368,17 +440,19 @@ def _mesh(mesh_list: etree._Element | None) -> tuple[MeshHeading, ...]:
         return ()
     headings = []
     for heading in mesh_list.iterfind("MeshHeading"):
-        descriptor = heading.find("DescriptorName")
-        if descriptor is None or not descriptor.get("UI"):
-            continue
-        qualifiers = tuple(
-            Qualifier(q.get("UI", ""), (q.text or "").strip(), _yes(q, "MajorTopicYN"))
-            for q in heading.iterfind("QualifierName")
-            if q.get("UI")
-        )
-        headings.append(
-            MeshHeading(descriptor.get("UI", ""), (descriptor.text or "").strip(), _yes(descriptor, "MajorTopicYN"), qualifiers)
-        )
+        descriptor, qualifiers = None, []
+        for child in heading:
+            ui = child.get("UI")
+            if not ui:
+                continue
+            if child.tag == "DescriptorName":
+                descriptor = child
+            elif child.tag == "QualifierName":
+                qualifiers.append(Qualifier(ui, (child.text or "").strip(), child.get("MajorTopicYN") == "Y"))
+        if descriptor is not None:
+            name = (descriptor.text or "").strip()
+            major = descriptor.get("MajorTopicYN") == "Y"
+            headings.append(MeshHeading(descriptor.get("UI", ""), name, major, tuple(qualifiers)))
     return tuple(headings)
 
 
@@ -429,16 +503,7 @@ def _references(data: etree._Element | None, citation: etree._Element | None, ow
     if data is not None:
         # ReferenceList can nest (titled sub-lists); iter() walks them in order.
         for reference in data.iter("Reference"):
-            ids = _article_ids(reference.find("ArticleIdList"))
-            pmid = normalize_pmid(ids.get("pubmed"))
-            references.append(
-                Reference(
-                    citation=_flat(reference.find("Citation")) or None,
-                    pmid=None if pmid == own_pmid else pmid,
-                    doi=normalize_doi(ids.get("doi")),
-                    pmcid=normalize_pmcid(ids.get("pmc") or ids.get("pmcid")),
-                )
-            )
+            references.append(_reference(reference, own_pmid))
     if citation is not None:
         listed = {r.pmid for r in references if r.pmid}
         for item in citation.iterfind("CommentsCorrectionsList/CommentsCorrections[@RefType='Cites']"):
@@ -447,6 +512,24 @@ def _references(data: etree._Element | None, citation: etree._Element | None, ow
                 continue
             references.append(Reference(citation=_text(item, "RefSource"), pmid=pmid))
     return tuple(references)
+
+
+def _reference(reference: etree._Element, own_pmid: str) -> Reference:
+    text, pmid, doi, pmcid = None, None, None, None
+    for child in reference:
+        if child.tag == "Citation":
+            text = _flat(child) or None
+        elif child.tag == "ArticleIdList":
+            for item in child:
+                kind, value = item.get("IdType"), item.text
+                if kind == "pubmed":
+                    pmid = normalize_pmid(value)
+                elif kind == "doi":
+                    doi = normalize_doi(value)
+                elif kind in ("pmc", "pmcid"):
+                    pmcid = normalize_pmcid(value)
+    # Reference lists sometimes name the citing article itself.
+    return Reference(citation=text, pmid=None if pmid == own_pmid else pmid, doi=doi, pmcid=pmcid)
 
 
 def _corrections(citation: etree._Element) -> tuple[Correction, ...]:

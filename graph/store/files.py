@@ -9,7 +9,6 @@ only when complete, so a failure never leaves a half-written file.
 from __future__ import annotations
 
 import gzip
-import io
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -22,9 +21,8 @@ import pyoxigraph as ox
 
 from ..errors import GraphError, UnknownFormatError
 from ..model.namespaces import PREFIXES
-from ..model.terms import Quad
 
-__all__ = ["RDF_FORMATS", "RdfFormat", "atomic_output", "rdf_format_for", "write_quads"]
+__all__ = ["RDF_FORMATS", "RdfFormat", "atomic_output", "rdf_format_for", "write_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +63,21 @@ def rdf_format_for(path: Path) -> RdfFormat:
 
 
 @contextmanager
-def atomic_output(path: Path) -> Iterator[IO[bytes]]:
-    """A binary stream that becomes ``path`` only if the block ends without error."""
+def atomic_output(path: Path, *, compress: bool | None = None) -> Iterator[IO[bytes]]:
+    """A binary stream that becomes ``path`` only if the block ends without error.
+
+    It gzip-compresses when ``path`` ends in ``.gz``, unless ``compress=False`` says the
+    caller writes gzip members itself.
+    """
+    if compress is None:
+        compress = path.name.lower().endswith(".gz")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     temp = Path(temp_name)
     os.chmod(temp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
     try:
         with os.fdopen(fd, "wb") as raw:
-            if path.name.lower().endswith(".gz"):
+            if compress:
                 with gzip.GzipFile(filename=path.name[:-3], mode="wb", fileobj=raw, compresslevel=_GZIP_LEVEL, mtime=0) as zipped:
                     yield zipped
             else:
@@ -90,46 +94,25 @@ def _umask() -> int:
     return mask
 
 
-def write_quads(batches: Iterable[list[Quad]], path: Path) -> int:
-    """Write batches of quads (one batch per record) to ``path``; return the quad count."""
+def write_text(texts: Iterable[str], path: Path) -> None:
+    """Write RDF given as N-Quads text pieces to ``path``, in the format its name asks for.
+
+    For N-Triples the pieces must already be N-Triples lines; the other formats are
+    re-serialized from N-Quads by pyoxigraph, streaming.
+    """
     fmt = rdf_format_for(path)
-    count = 0
     with atomic_output(path) as out:
         if fmt.line_based:
-            text = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=False)
-            for batch in batches:
-                count += len(batch)
-                if fmt.quads:
-                    text.write("".join([f"{s} {p} {o} {g} .\n" for s, p, o, g in batch]))
-                else:
-                    text.write("".join([f"{s} {p} {o} .\n" for s, p, o, _ in batch]))
-            text.flush()
-            text.detach()
-        else:
-            counter = _Counter()
-            _serialize(counter.count(batches), out, fmt)
-            count = counter.total
-    return count
+            for text in texts:
+                out.write(text.encode("utf-8"))
+            return
+        try:
+            ox.serialize(_parsed(texts, fmt.quads), out, fmt.oxigraph, prefixes=PREFIXES)
+        except (SyntaxError, ValueError) as err:
+            raise GraphError(f"cannot write {fmt.name} to {path}: {err}") from err
 
 
-class _Counter:
-    def __init__(self) -> None:
-        self.total = 0
-
-    def count(self, batches: Iterable[list[Quad]]) -> Iterator[list[Quad]]:
-        for batch in batches:
-            self.total += len(batch)
-            yield batch
-
-
-def _serialize(batches: Iterable[list[Quad]], out: IO[bytes], fmt: RdfFormat) -> None:
-    def terms() -> Iterator[ox.Quad | ox.Triple]:
-        for batch in batches:
-            text = "".join([f"{s} {p} {o} {g} .\n" for s, p, o, g in batch])
-            for quad in ox.parse(text, format=ox.RdfFormat.N_QUADS):
-                yield quad if fmt.quads else quad.triple
-
-    try:
-        ox.serialize(terms(), out, fmt.oxigraph, prefixes=PREFIXES)
-    except (SyntaxError, ValueError) as err:
-        raise GraphError(f"cannot write {fmt.name}: {err}") from err
+def _parsed(texts: Iterable[str], quads: bool) -> Iterator[ox.Quad | ox.Triple]:
+    for text in texts:
+        for quad in ox.parse(text, format=ox.RdfFormat.N_QUADS):
+            yield quad if quads else quad.triple
