@@ -247,7 +247,13 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 @_store_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def stats_command(store: Path | None, fmt: str) -> None:
-    """Count articles, authors, journals, MeSH headings, citations … in the store."""
+    """Count articles, authors, journals, MeSH headings, citations … in the store.
+
+    \b
+    Examples:
+      pubgraph stats
+      pubgraph stats --store /data/kg --format json
+    """
     stats = store_stats(store_path(store))
     if fmt == "json":
         import json
@@ -268,6 +274,13 @@ def demo_command(store: Path | None) -> None:
 
     The sample is illustrative data written for pubgraph, centred on the case report
     PMID 28993889 (Onoki T et al., Eur Spine J 2018), its references and citing works.
+    It loads the baseline-like file, then an update file that revises, adds and
+    deletes records, as PubMed's daily updates do.
+
+    \b
+    Examples:
+      pubgraph demo
+      pubgraph demo --store output/demo-store
     """
     target = store_path(store)
     summary = build(sample_files(), target, jobs=1)

@@ -20,8 +20,8 @@ from typing import Protocol
 from .conversion import Converter, Piece, convert_records
 from .model import Iris
 from .sources import expand_inputs, read_records
-from .store.files import atomic_output, rdf_format_for, write_text
-from .store.oxigraph import KnowledgeStore
+from .store.files import atomic_output, prepared_parent, rdf_format_for, write_text
+from .store.oxigraph import KnowledgeStore, store_path
 from .store.provenance import load_activity_nquads
 
 __all__ = [
@@ -155,7 +155,7 @@ def convert(
             if progress:
                 progress.file_done(summaries[-1])
 
-    with _spill_dir(out.parent) as spill, Converter(
+    with prepared_parent(out), _spill_dir(out.parent) as spill, Converter(
         base_iri, triples=fmt.line_based and not fmt.quads, jobs=jobs, spill_dir=spill, compress=compress
     ) as converter:
         if fmt.line_based:
@@ -169,7 +169,6 @@ def convert(
 
 @contextmanager
 def _spill_dir(near: Path) -> Iterator[Path]:
-    near.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix=".pubgraph-spill-", dir=near))
     try:
         yield folder
@@ -198,7 +197,20 @@ def build(
     started = time.perf_counter()
     files = expand_inputs(Path(p) for p in inputs)
     iris = Iris.from_env(base)
-    with KnowledgeStore.open(store, iris=iris) as kg, _spill_dir(kg.path or Path(".")) as staging:
+    target = store_path(store)
+    fresh = not target.exists()
+    try:
+        return _build(files, target, iris, jobs, progress, started)
+    except BaseException:
+        if fresh:  # a failed first build leaves nothing behind
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
+def _build(
+    files: list[Path], target: Path, iris: Iris, jobs: int | None, progress: Progress | None, started: float
+) -> BuildSummary:
+    with KnowledgeStore.open(target, iris=iris) as kg, _spill_dir(target) as staging:
         warnings = []
         interrupted = kg.interrupted_load()
         if interrupted:

@@ -91,12 +91,18 @@ def compact(term: Term) -> str:
 
     >>> compact(ox.NamedNode("http://purl.org/spar/cito/cites"))
     'cito:cites'
+    >>> compact(ox.NamedNode("http://id.nlm.nih.gov/mesh/vocab#Qualifier"))
+    'meshv:Qualifier'
     """
     if isinstance(term, ox.NamedNode):
-        for prefix, namespace in PREFIXES.items():
+        for prefix, namespace in _BY_LENGTH:
             if term.value.startswith(namespace) and len(term.value) > len(namespace):
                 return f"{prefix}:{term.value[len(namespace):]}"
     return term_text(term)
+
+
+# Longest namespace first: mesh: is a prefix of meshv:.
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 
 
 def write_result(result: QueryResult, fmt: str, out: TextIO, *, width: int = 60) -> None:

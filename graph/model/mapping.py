@@ -120,9 +120,11 @@ class _Labels:
 
     def __call__(self, term: str, label: str, cls: str) -> None:
         if self.seen is not None:
-            if term in self.seen:
+            # Keyed by term and class: one UI can be both a chemical and a heading.
+            key = term + cls
+            if key in self.seen:
                 return
-            self.seen.add(term)
+            self.seen.add(key)
         self.quads.append((term, A, cls, self.graph))
         self.quads.append((term, _LABEL, literal(label), self.graph))
 

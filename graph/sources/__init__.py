@@ -118,6 +118,8 @@ def read_records(
     """
     module = _module(fmt or guess_format(path))
     with open_input(path) as stream, read_errors(path):
+        if not stream.peek(1):  # type: ignore[attr-defined]
+            raise InputError(f"{path}: empty file")
         if on_progress is None:
             yield from module.read(stream, path)
             return

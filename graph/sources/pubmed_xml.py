@@ -96,6 +96,8 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
                 yield record
             _release(elem)
     except etree.XMLSyntaxError as err:
+        if getattr(context, "root", None) is None and err.lineno <= 1 + line_offset:
+            raise InputError(f"{path}: empty file or not XML ({err.msg})") from err
         where = f" (after PMID {last_pmid})" if last_pmid else ""
         line = err.lineno + line_offset
         raise InputError(f"{path}: malformed XML at line {line}{where}: {err.msg}") from err

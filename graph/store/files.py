@@ -8,6 +8,7 @@ only when complete, so a failure never leaves a half-written file.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 import tempfile
@@ -22,7 +23,7 @@ import pyoxigraph as ox
 from ..errors import GraphError, UnknownFormatError
 from ..model.namespaces import PREFIXES
 
-__all__ = ["RDF_FORMATS", "RdfFormat", "atomic_output", "rdf_format_for", "write_text"]
+__all__ = ["RDF_FORMATS", "RdfFormat", "atomic_output", "prepared_parent", "rdf_format_for", "write_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +72,25 @@ def atomic_output(path: Path, *, compress: bool | None = None) -> Iterator[IO[by
     """
     if compress is None:
         compress = path.name.lower().endswith(".gz")
+    with prepared_parent(path):
+        yield from _atomic(path, compress)
+
+
+@contextmanager
+def prepared_parent(path: Path) -> Iterator[None]:
+    """Create ``path``'s missing parent folders; remove them again if the block fails."""
+    created = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        yield
+    except BaseException:
+        for folder in created:  # innermost first; only the ones this call made
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _atomic(path: Path, compress: bool) -> Iterator[IO[bytes]]:
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     temp = Path(temp_name)
     os.chmod(temp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions

@@ -1,0 +1,243 @@
+"""Store semantics: named graph per record, replacement, deletion, order, provenance.
+
+``tests/data/baseline.xml`` holds PMIDs 31000001-3 (31000001 cites 31000002 and 31000003);
+``tests/data/update.xml`` revises 31000002, adds 31000004 and deletes 31000003.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import DATA, article_xml, delete_xml, run_cli, write_xml
+
+import graph
+from graph.model import Iris
+from graph.query import run_query
+from graph.stats import store_stats
+from graph.store import KnowledgeStore
+
+BASELINE = DATA / "baseline.xml"
+UPDATE = DATA / "update.xml"
+IRIS = Iris()
+AUTHORS = (
+    "SELECT DISTINCT ?n WHERE {{ ?a fabio:hasPubMedId '{pmid}' ; dcterms:creator ?p . "
+    "?p foaf:familyName ?n }}"
+)
+
+
+def contents(store: Path) -> set[str]:
+    """Every quad outside the provenance graph, as N-Quads lines."""
+    with KnowledgeStore.open(store, read_only=True) as kg:
+        return set(kg.dump_nquads(exclude=[IRIS.provenance_graph]))
+
+
+def named_graphs(store: Path) -> set[str]:
+    with KnowledgeStore.open(store, read_only=True) as kg:
+        return set(kg.named_graphs())
+
+
+def titles(store: Path) -> dict[str, list[str]]:
+    """PMID -> every title the store holds for it."""
+    found: dict[str, list[str]] = {}
+    query = "SELECT DISTINCT ?id ?t WHERE { ?a fabio:hasPubMedId ?id ; dcterms:title ?t }"
+    for row in run_query(query, store).values():
+        found.setdefault(str(row["id"]), []).append(str(row["t"]))
+    return found
+
+
+def loaded(store: Path) -> set[str]:
+    """PMIDs whose own record is in the store (stubs of cited works are not)."""
+    query = "SELECT DISTINCT ?id WHERE { ?a foaf:isPrimaryTopicOf ?page ; fabio:hasPubMedId ?id }"
+    return {str(row["id"]) for row in run_query(query, store).values()}
+
+
+def record_graph(pmid: str) -> str:
+    return IRIS.record_graph(pmid)
+
+
+# ------------------------------------------------------------------ idempotence and updates
+
+
+def test_building_twice_changes_nothing(tmp_store: Path) -> None:
+    graph.build([BASELINE], tmp_store, jobs=1)
+    first = contents(tmp_store)
+    graph.build([BASELINE], tmp_store, jobs=1)
+    assert contents(tmp_store) == first
+    assert len(first) > 50
+
+
+def test_baseline_then_update_gives_the_current_state(tmp_store: Path) -> None:
+    graph.build([BASELINE], tmp_store, jobs=1)
+    assert loaded(tmp_store) == {"31000001", "31000002", "31000003"}
+    summary = graph.build([UPDATE], tmp_store, jobs=1)
+    assert (summary.records, summary.deletions) == (2, 1)
+    assert titles(tmp_store) == {
+        "31000001": ["Baseline one."],
+        "31000002": ["Revised two."],
+        "31000004": ["Added four."],
+    }
+    assert loaded(tmp_store) == {"31000001", "31000002", "31000004"}
+    graphs = named_graphs(tmp_store)
+    assert record_graph("31000003") not in graphs
+    assert {record_graph(p) for p in ("31000001", "31000002", "31000004")} <= graphs
+    # 31000001 still cites 31000003, which is now only a cited work, not a loaded record.
+    ask = f"ASK {{ <{IRIS.article('31000001')}> cito:cites <{IRIS.article('31000003')}> }}"
+    assert run_query(ask, tmp_store).boolean is True
+    ask = f"ASK {{ <{IRIS.article('31000003')}> foaf:isPrimaryTopicOf ?page }}"
+    assert run_query(ask, tmp_store).boolean is False
+    # The revised record's authors are those of the new version only.
+    authors = AUTHORS.format(pmid="31000002")
+    assert sorted(str(r["n"]) for r in run_query(authors, tmp_store).values()) == [
+        "Carter",
+        "Evans",
+    ]
+
+
+def test_one_build_of_both_files_equals_two_builds_in_order(tmp_path: Path) -> None:
+    together, apart = tmp_path / "together", tmp_path / "apart"
+    graph.build([BASELINE, UPDATE], together, jobs=2)  # staged in worker processes
+    graph.build([BASELINE], apart, jobs=1)
+    graph.build([UPDATE], apart, jobs=1)
+    assert contents(together) == contents(apart)
+
+
+def test_update_order_matters(tmp_path: Path) -> None:
+    right, wrong = tmp_path / "right", tmp_path / "wrong"
+    graph.build([BASELINE, UPDATE], right, jobs=1)
+    graph.build([UPDATE, BASELINE], wrong, jobs=1)
+    assert contents(right) != contents(wrong)
+    assert titles(wrong)["31000002"] == ["Baseline two."]
+    assert "31000003" in loaded(wrong)
+
+
+def test_same_pmid_twice_in_one_file_keeps_the_last(tmp_path: Path, tmp_store: Path) -> None:
+    path = write_xml(
+        tmp_path,
+        "twice.xml",
+        [
+            article_xml(41, "First version.", authors=("Old",)),
+            article_xml(42, "Other."),
+            article_xml(41, "Last version.", authors=("New",)),
+        ],
+    )
+    graph.build([path], tmp_store, jobs=1)
+    assert titles(tmp_store) == {"41": ["Last version."], "42": ["Other."]}
+    authors = AUTHORS.format(pmid="41")
+    assert [r["n"] for r in run_query(authors, tmp_store).values()] == ["New"]
+
+
+def test_listed_then_deleted_in_one_file_is_absent(tmp_path: Path, tmp_store: Path) -> None:
+    path = write_xml(tmp_path, "gone.xml", [article_xml(51), article_xml(52), delete_xml(51)])
+    graph.build([path], tmp_store, jobs=1)
+    assert loaded(tmp_store) == {"52"}
+    assert record_graph("51") not in named_graphs(tmp_store)
+
+
+def test_deleted_then_listed_again_is_present(tmp_path: Path, tmp_store: Path) -> None:
+    graph.build([write_xml(tmp_path, "a.xml", article_xml(61, "Before."))], tmp_store, jobs=1)
+    # Not DTD order (DeleteCitation comes last), but a later record must still win.
+    path = write_xml(tmp_path, "b.xml", [delete_xml(61), article_xml(61, "After.")])
+    graph.build([path], tmp_store, jobs=1)
+    assert titles(tmp_store) == {"61": ["After."]}
+
+
+def test_deleting_an_unknown_pmid_is_harmless(tmp_path: Path, tmp_store: Path) -> None:
+    graph.build([BASELINE], tmp_store, jobs=1)
+    before = contents(tmp_store)
+    graph.build(
+        [
+            write_xml(
+                tmp_path,
+                "d.xml",
+                [
+                    article_xml(31000001, "Baseline one.", authors=("Ames", "Baker")),
+                    delete_xml(99999999),
+                ],
+            )
+        ],
+        tmp_store,
+        jobs=1,
+    )
+    assert loaded(tmp_store) == {"31000001", "31000002", "31000003"}
+    assert len(contents(tmp_store)) <= len(before)
+
+
+# ------------------------------------------------------------------ provenance and CLI
+
+
+def test_provenance_has_one_activity_per_applied_file(tmp_store: Path) -> None:
+    graph.build([BASELINE], tmp_store, jobs=1)
+    graph.build([UPDATE], tmp_store, jobs=1)
+    query = f"""SELECT ?label ?records ?deletions WHERE {{
+        GRAPH <{IRIS.provenance_graph}> {{
+            ?act a prov:Activity ; rdfs:label ?label ;
+                pg:recordCount ?records ; pg:deletionCount ?deletions
+        }} }} ORDER BY ?label"""
+    rows = run_query(query, tmp_store).values()
+    assert rows == [
+        {"label": "load baseline.xml", "records": "3", "deletions": "0"},
+        {"label": "load update.xml", "records": "2", "deletions": "1"},
+    ]
+    assert store_stats(tmp_store).loads == 2
+
+
+def test_cli_build_summary_line(tmp_store: Path) -> None:
+    code, out, err = run_cli(["build", BASELINE, "--store", tmp_store, "--jobs", "1"])
+    assert code == 0, err
+    assert re.match(r"^built .*: 1 file\(s\), 3 records", out)
+    assert out.count("\n") == 1
+
+
+# ------------------------------------------------------------------ MeSH label stubs
+
+
+def _mesh(ui: str, name: str) -> str:
+    heading = f'<DescriptorName UI="{ui}" MajorTopicYN="N">{name}</DescriptorName>'
+    return f"<MeshHeadingList><MeshHeading>{heading}</MeshHeading></MeshHeadingList>"
+
+
+def _chemical(ui: str, name: str) -> str:
+    substance = (
+        f'<RegistryNumber>0</RegistryNumber><NameOfSubstance UI="{ui}">{name}</NameOfSubstance>'
+    )
+    return f"<ChemicalList><Chemical>{substance}</Chemical></ChemicalList>"
+
+
+def test_mesh_headings_counted_by_stats(tmp_path: Path, tmp_store: Path) -> None:
+    path = write_xml(
+        tmp_path, "m.xml", [article_xml(71, extra_citation=_mesh("D007328", "Insulin"))]
+    )
+    graph.build([path], tmp_store, jobs=1)
+    counts = store_stats(tmp_store).counts
+    assert (counts["MeSH headings assigned"], counts["MeSH descriptors"]) == (1, 1)
+
+
+def test_mesh_heading_typed_even_when_a_chemical_named_it_first(
+    tmp_path: Path, tmp_store: Path
+) -> None:
+    path = write_xml(
+        tmp_path,
+        "m.xml",
+        [
+            article_xml(81, extra_citation=_chemical("D007328", "Insulin")),
+            article_xml(82, extra_citation=_mesh("D007328", "Insulin")),
+        ],
+    )
+    graph.build([path], tmp_store, jobs=1)
+    assert store_stats(tmp_store).counts["MeSH headings assigned"] == 1
+
+
+def test_mesh_labels_survive_a_pmid_listed_twice(tmp_path: Path, tmp_store: Path) -> None:
+    path = write_xml(
+        tmp_path,
+        "m.xml",
+        [
+            article_xml(91, "v1", extra_citation=_mesh("D007328", "Insulin")),
+            article_xml(91, "v2", extra_citation=_mesh("D007328", "Insulin")),
+        ],
+    )
+    graph.build([path], tmp_store, jobs=1)
+    ask = "ASK { mesh:D007328 a meshv:TopicalDescriptor ; rdfs:label 'Insulin' }"
+    assert run_query(ask, tmp_store).boolean is True
