@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 
-from .model import Iris, article_quads
+from .model import Iris, Quad, article_quads
 from .records import Deletion, Record
 from .sources import read_chunks, read_piece, read_records
 
@@ -29,7 +29,7 @@ Event = tuple[str, bool]
 
 _PARALLEL_MIN_BYTES = 8 << 20  # below this, starting workers costs more than it saves
 _RECORDS_PER_PIECE = 500
-_WORKER_SEEN: set[str] = set()  # MeSH label stubs a worker process has already written
+_WORKER_SEEN: set[Quad] = set()  # shared triples a worker process has already written
 _counter = itertools.count()
 
 
@@ -91,7 +91,7 @@ class Converter:
         self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_reset_worker) if parallel else None
         self._workers = workers
         self._spill_dir = spill_dir
-        self._seen: set[str] = set()
+        self._seen: set[Quad] = set()
 
     def __enter__(self) -> Converter:
         return self
@@ -137,7 +137,7 @@ class Converter:
 
 
 def convert_records(
-    records: Iterable[Record], base: str, triples: bool, seen: set[str]
+    records: Iterable[Record], base: str, triples: bool, seen: set[Quad]
 ) -> tuple[str, tuple[Event, ...], int]:
     """Map records to N-Quads (or N-Triples) text; return it with its events and quad count."""
     iris = Iris(base)

@@ -127,6 +127,11 @@ class Iris:
 
     # shared graphs
     @property
+    def entities_graph(self) -> str:
+        """Shared descriptions: journals, ORCID persons, affiliations, grants, cited works."""
+        return f"{self.base}graph/entities"
+
+    @property
     def mesh_graph(self) -> str:
         return f"{self.base}graph/mesh"
 

@@ -1,8 +1,23 @@
 """Map one record to quads: pure, deterministic, no I/O.
 
-The vocabulary and IRI scheme are those of ``DESIGN.md`` ("RDF model"). A record's
-triples go into its own named graph; MeSH labels go into one shared graph of stubs,
-emitted once per term when the caller passes a ``seen`` set.
+The vocabulary and IRI scheme are those of ``DESIGN.md`` ("RDF model"). Every triple
+lives in exactly one named graph:
+
+- the record's own graph ``BASE/graph/pubmed/{PMID}`` holds what only this record says:
+  the article, its authorship roles, its per-record persons and its references, with
+  their links to shared things;
+- the shared graph ``BASE/graph/entities`` holds descriptions that many records repeat:
+  journals, volumes and issues, ORCID-identified persons, groups, affiliations, grants,
+  agencies, and the stubs of cited works (``a fabio:Expression`` + identifier);
+- ``BASE/graph/mesh`` holds MeSH labels.
+
+Why not repeat shared triples in each record's graph: SPARQL over the union of graphs
+must see each triple once, and Oxigraph 0.5 counts a triple once per graph holding it
+(oxigraph/oxigraph#1919), which inflates joins and aggregates. A record's replacement or
+deletion therefore leaves shared descriptions in place; they carry no record content.
+
+The caller may pass a ``seen`` set, kept across records, so that shared triples are
+emitted once per conversion instead of once per record (the store keeps sets anyway).
 """
 
 from __future__ import annotations
@@ -76,20 +91,44 @@ _PART, _CITES, _REFERENCES = FRBR.part, CITO.cites, BIRO.references
 _BIBLIOGRAPHIC_REFERENCE, _EXPRESSION = BIRO.BibliographicReference, FABIO.Expression
 _POSITION, _CONTENT, _PUBMED_ID = SCHEMA.position, C4O.hasContent, FABIO.hasPubMedId
 _POSITIONS = tuple(literal(str(n), "integer") for n in range(1000))
+_SEEN_LIMIT = 200_000  # bounds memory; a triple emitted twice is harmless, the store keeps sets
 
 
 def _position(n: int) -> str:
     return _POSITIONS[n] if n < len(_POSITIONS) else literal(str(n), "integer")
 
 
-def article_quads(article: Article, iris: Iris, seen: set[str] | None = None) -> list[Quad]:
-    """All quads of one article: its named graph, plus MeSH label stubs not yet ``seen``.
+class _Shared:
+    """Emits triples into a shared graph, each once while it is remembered in ``seen``."""
+
+    __slots__ = ("graph", "quads", "seen")
+
+    def __init__(self, quads: list[Quad], graph: str, seen: set[tuple[str, str, str, str]]) -> None:
+        self.quads, self.graph, self.seen = quads, graph, seen
+
+    def __call__(self, s: str, p: str, o: str) -> None:
+        quad = (s, p, o, self.graph)
+        if quad not in self.seen:
+            self.seen.add(quad)
+            self.quads.append(quad)
+
+    def label(self, term: str, label: str, cls: str) -> None:
+        self(term, A, cls)
+        self(term, _LABEL, literal(label))
+
+
+def article_quads(article: Article, iris: Iris, seen: set[tuple[str, str, str, str]] | None = None) -> list[Quad]:
+    """All quads of one article: its own graph, plus shared descriptions not yet ``seen``.
 
     >>> from graph.records import Article
     >>> quads = article_quads(Article("28993889", title="A case"), Iris("http://x.org/"))
     >>> quads[0]
     ('<http://x.org/article/28993889>', '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>', '<http://purl.org/spar/fabio/JournalArticle>', '<http://x.org/graph/pubmed/28993889>')
     """
+    if seen is None:
+        seen = set()
+    elif len(seen) > _SEEN_LIMIT:
+        seen.clear()
     quads: list[Quad] = []
     graph = iri(iris.record_graph(article.pmid))
     append = quads.append
@@ -98,43 +137,27 @@ def article_quads(article: Article, iris: Iris, seen: set[str] | None = None) ->
     def emit(s: str, p: str, o: str) -> None:
         append((s, p, o, graph))
 
-    labels = _Labels(quads, iri(iris.mesh_graph), seen)
+    share = _Shared(quads, iri(iris.entities_graph), seen)
+    mesh = _Shared(quads, iri(iris.mesh_graph), seen)
     subject = iri(iris.article(article.pmid))
-    _describe(emit, subject, article, iris)
-    _venue(emit, subject, article, iris)
-    _authors(emit, subject, article, iris)
-    _subjects(emit, labels, subject, article)
-    _funding(emit, subject, article, iris)
-    _citations(quads, graph, subject, article, iris)
-    _corrections(emit, subject, article, iris)
+    _describe(emit, share, subject, article, iris)
+    _venue(emit, share, subject, article, iris)
+    _authors(emit, share, subject, article, iris)
+    _subjects(emit, mesh, subject, article)
+    _funding(emit, share, subject, article, iris)
+    _citations(quads, graph, share, subject, article, iris)
+    _corrections(emit, share, subject, article, iris)
     return quads
 
 
-class _Labels:
-    """Emits MeSH label stubs into the shared MeSH graph, once per term when ``seen`` is kept."""
-
-    __slots__ = ("graph", "quads", "seen")
-
-    def __init__(self, quads: list[Quad], graph: str, seen: set[str] | None) -> None:
-        self.quads, self.graph, self.seen = quads, graph, seen
-
-    def __call__(self, term: str, label: str, cls: str) -> None:
-        if self.seen is not None:
-            # Keyed by term and class: one UI can be both a chemical and a heading.
-            key = term + cls
-            if key in self.seen:
-                return
-            self.seen.add(key)
-        self.quads.append((term, A, cls, self.graph))
-        self.quads.append((term, _LABEL, literal(label), self.graph))
-
-
-def _describe(emit: Emit, s: str, article: Article, iris: Iris) -> None:
+def _describe(emit: Emit, share: _Shared, s: str, article: Article, iris: Iris) -> None:
     emit(s, A, _KIND_CLASSES.get(article.kind, FABIO.JournalArticle))
     for pt in article.publication_types:
         if pt.ui in PUBLICATION_TYPE_CLASSES:
             emit(s, A, PUBLICATION_TYPE_CLASSES[pt.ui])
-    emit(s, FABIO.hasPubMedId, literal(article.pmid))
+    # The PMID identifies the IRI whether or not the record is loaded: shared, like stubs.
+    share(s, A, _EXPRESSION)
+    share(s, _PUBMED_ID, literal(article.pmid))
     emit(s, FOAF.isPrimaryTopicOf, iri(iris.pubmed_page(article.pmid)))
     if article.version > 1:
         emit(s, PRISM.versionIdentifier, literal(str(article.version)))
@@ -169,7 +192,7 @@ def _dates(emit: Emit, s: str, article: Article) -> None:
         emit(s, DCTERMS.available, literal(electronic.iso, "date"))
 
 
-def _venue(emit: Emit, s: str, article: Article, iris: Iris) -> None:
+def _venue(emit: Emit, share: _Shared, s: str, article: Article, iris: Iris) -> None:
     journal = article.journal
     if article.book_title:
         emit(s, PRISM.publicationName, literal(article.book_title))
@@ -190,30 +213,30 @@ def _venue(emit: Emit, s: str, article: Article, iris: Iris) -> None:
     journal_iri = iris.journal(journal)
     if journal_iri is None:
         return
-    emit(s, FRBR.partOf, iri(_issue(emit, journal_iri, journal, iris)))
-    _journal(emit, iri(journal_iri), journal)
+    emit(s, FRBR.partOf, iri(_issue(share, journal_iri, journal, iris)))
+    _journal(share, iri(journal_iri), journal)
 
 
-def _issue(emit: Emit, journal_iri: str, journal: Journal, iris: Iris) -> str:
-    """Emit the volume and issue nodes; return the most specific container's IRI."""
+def _issue(share: _Shared, journal_iri: str, journal: Journal, iris: Iris) -> str:
+    """Describe the volume and issue; return the most specific container's IRI."""
     container = journal_iri
     if journal.volume:
         volume = iris.volume(journal_iri, journal.volume)
-        emit(iri(volume), A, FABIO.JournalVolume)
-        emit(iri(volume), PRISM.volume, literal(journal.volume))
-        emit(iri(volume), FRBR.partOf, iri(container))
+        share(iri(volume), A, FABIO.JournalVolume)
+        share(iri(volume), PRISM.volume, literal(journal.volume))
+        share(iri(volume), FRBR.partOf, iri(container))
         container = volume
     if journal.issue:
         issue = iris.issue(container, journal.issue)
-        emit(iri(issue), A, FABIO.JournalIssue)
-        emit(iri(issue), PRISM.issueIdentifier, literal(journal.issue))
-        emit(iri(issue), FRBR.partOf, iri(container))
+        share(iri(issue), A, FABIO.JournalIssue)
+        share(iri(issue), PRISM.issueIdentifier, literal(journal.issue))
+        share(iri(issue), FRBR.partOf, iri(container))
         container = issue
     return container
 
 
-def _journal(emit: Emit, j: str, journal: Journal) -> None:
-    emit(j, A, FABIO.Journal)
+def _journal(share: _Shared, j: str, journal: Journal) -> None:
+    share(j, A, FABIO.Journal)
     for predicate, value in (
         (DCTERMS.title, journal.title),
         (DCTERMS.alternative, journal.iso_abbreviation),
@@ -224,14 +247,14 @@ def _journal(emit: Emit, j: str, journal: Journal) -> None:
         (FABIO.hasIssnL, journal.issn_linking),
     ):
         if value:
-            emit(j, predicate, literal(value))
+            share(j, predicate, literal(value))
 
 
-def _authors(emit: Emit, s: str, article: Article, iris: Iris) -> None:
+def _authors(emit: Emit, share: _Shared, s: str, article: Article, iris: Iris) -> None:
     previous = None
     for position, author in enumerate(article.authors, start=1):
         role = iri(iris.authorship(article.pmid, position))
-        agent = _agent(emit, article.pmid, position, author, iris)
+        agent = _agent(emit, share, article.pmid, position, author, iris)
         emit(s, DCTERMS.creator, agent)
         emit(s, PRO.isDocumentContextFor, role)
         emit(role, A, PRO.RoleInTime)
@@ -243,57 +266,61 @@ def _authors(emit: Emit, s: str, article: Article, iris: Iris) -> None:
         for affiliation in author.affiliations:
             organization = iri(iris.affiliation(affiliation))
             emit(role, PRO.relatesToOrganization, organization)
-            emit(organization, A, FOAF.Organization)
-            emit(organization, RDFS.label, literal(affiliation.name))
+            share(organization, A, FOAF.Organization)
+            share(organization, RDFS.label, literal(affiliation.name))
         if previous is not None:
             emit(previous, OCO.hasNext, role)
         previous = role
     for position, investigator in enumerate(article.investigators, start=1):
-        agent = _agent(emit, article.pmid, f"i{position}", investigator, iris)
+        agent = _agent(emit, share, article.pmid, f"i{position}", investigator, iris)
         emit(s, DCTERMS.contributor, agent)
 
 
-def _agent(emit: Emit, pmid: str, position: int | str, author: Author, iris: Iris) -> str:
+def _agent(emit: Emit, share: _Shared, pmid: str, position: int | str, author: Author, iris: Iris) -> str:
+    """The author's node: groups and ORCID persons are shared, others belong to the record."""
     if author.collective_name is not None:
         group = iri(iris.group(author.collective_name))
-        emit(group, A, FOAF.Organization)
-        emit(group, FOAF.name, literal(author.collective_name))
+        share(group, A, FOAF.Organization)
+        share(group, FOAF.name, literal(author.collective_name))
         return group
-    person = iri(iris.person(pmid, position, author))
-    emit(person, A, FOAF.Person)
-    emit(person, FOAF.name, literal(author.name))
+    person_iri = iris.person(pmid, position, author)
+    describe = emit if person_iri.startswith(iris.base) else share
+    person = iri(person_iri)
+    describe(person, A, FOAF.Person)
+    describe(person, FOAF.name, literal(author.name))
     if author.given:
-        emit(person, FOAF.givenName, literal(author.given))
+        describe(person, FOAF.givenName, literal(author.given))
     if author.family:
-        emit(person, FOAF.familyName, literal(author.family))
+        describe(person, FOAF.familyName, literal(author.family))
     return person
 
 
-def _subjects(emit: Emit, emit_label: _Labels, s: str, article: Article) -> None:
+def _subjects(emit: Emit, mesh: _Shared, s: str, article: Article) -> None:
     for heading in article.mesh_headings:
-        _heading(emit, emit_label, s, heading)
+        _heading(emit, mesh, s, heading)
     for concept in article.supplementary_concepts:
         term = iri(Iris.mesh(concept.ui))
         emit(s, FABIO.hasSubjectTerm, term)
-        emit_label(term, concept.name, MESHV.SupplementaryConceptRecord)
+        mesh.label(term, concept.name, MESHV.SupplementaryConceptRecord)
     for chemical in article.chemicals:
         if chemical.ui:
             term = iri(Iris.mesh(chemical.ui))
             emit(s, CITO.discusses, term)
-            emit_label(term, chemical.name, MESHV.Descriptor if chemical.ui.startswith("D") else MESHV.SupplementaryConceptRecord)
+            kind = MESHV.Descriptor if chemical.ui.startswith("D") else MESHV.SupplementaryConceptRecord
+            mesh.label(term, chemical.name, kind)
     for keyword in article.keywords:
         emit(s, PRISM.keyword, literal(keyword.text))
     for pt in article.publication_types:
         if pt.ui:
             term = iri(Iris.mesh(pt.ui))
             emit(s, DCTERMS.type, term)
-            emit_label(term, pt.name, MESHV.PublicationType)
+            mesh.label(term, pt.name, MESHV.PublicationType)
 
 
-def _heading(emit: Emit, emit_label: _Labels, s: str, heading: MeshHeading) -> None:
+def _heading(emit: Emit, mesh: _Shared, s: str, heading: MeshHeading) -> None:
     descriptor = iri(Iris.mesh(heading.ui))
     emit(s, FABIO.hasSubjectTerm, descriptor)
-    emit_label(descriptor, heading.name, MESHV.TopicalDescriptor)
+    mesh.label(descriptor, heading.name, MESHV.TopicalDescriptor)
     if heading.major:
         emit(s, FABIO.hasPrimarySubjectTerm, descriptor)
     for qualifier in heading.qualifiers:
@@ -301,30 +328,30 @@ def _heading(emit: Emit, emit_label: _Labels, s: str, heading: MeshHeading) -> N
         emit(s, FABIO.hasSubjectTerm, pair)
         if qualifier.major:
             emit(s, FABIO.hasPrimarySubjectTerm, pair)
-        emit_label(iri(Iris.mesh(qualifier.ui)), qualifier.name, MESHV.Qualifier)
-        emit_label(pair, f"{heading.name}/{qualifier.name}", MESHV.DescriptorQualifierPair)
+        mesh.label(iri(Iris.mesh(qualifier.ui)), qualifier.name, MESHV.Qualifier)
+        mesh.label(pair, f"{heading.name}/{qualifier.name}", MESHV.DescriptorQualifierPair)
 
 
-def _funding(emit: Emit, s: str, article: Article, iris: Iris) -> None:
+def _funding(emit: Emit, share: _Shared, s: str, article: Article, iris: Iris) -> None:
     for grant in article.grants:
         agency = iri(iris.agency(grant.agency)) if grant.agency else None
         if agency is not None and grant.agency:
-            emit(agency, A, FRAPO.FundingAgency)
-            emit(agency, FOAF.name, literal(grant.agency))
+            share(agency, A, FRAPO.FundingAgency)
+            share(agency, FOAF.name, literal(grant.agency))
         if not grant.grant_id:
             if agency is not None:
                 emit(s, FRAPO.isFundedBy, agency)
             continue
         node = iri(iris.grant(grant.agency, grant.grant_id))
         emit(s, FRAPO.isFundedBy, node)
-        emit(node, A, FRAPO.Grant)
-        emit(node, FRAPO.hasGrantNumber, literal(grant.grant_id))
+        share(node, A, FRAPO.Grant)
+        share(node, FRAPO.hasGrantNumber, literal(grant.grant_id))
         if agency is not None:
-            emit(node, FRAPO.isAwardedBy, agency)
+            share(node, FRAPO.isAwardedBy, agency)
 
 
-def _citations(quads: list[Quad], g: str, s: str, article: Article, iris: Iris) -> None:
-    # The biggest share of a record's quads (~8 per reference): appended directly.
+def _citations(quads: list[Quad], g: str, share: _Shared, s: str, article: Article, iris: Iris) -> None:
+    # The biggest share of a record's quads (~6 per reference): appended directly.
     append = quads.append
     for position, reference in enumerate(article.references, start=1):
         node = f"<{iris.reference(article.pmid, position)}>"
@@ -333,34 +360,34 @@ def _citations(quads: list[Quad], g: str, s: str, article: Article, iris: Iris) 
         append((node, _POSITION, _position(position), g))
         if reference.citation:
             append((node, _CONTENT, literal(reference.citation), g))
-        cited = _cited_work(quads, g, reference, iris)
+        cited = _cited_work(share, reference, iris)
         if cited is not None:
             append((node, _REFERENCES, cited, g))
             append((s, _CITES, cited, g))
 
 
-def _cited_work(quads: list[Quad], g: str, reference: Reference, iris: Iris) -> str | None:
+def _cited_work(share: _Shared, reference: Reference, iris: Iris) -> str | None:
     """The cited work's IRI, with a stub description, or None when it has no identifier."""
     if reference.pmid:
         work = f"<{iris.article(reference.pmid)}>"
-        quads.append((work, _PUBMED_ID, f'"{reference.pmid}"', g))
+        share(work, _PUBMED_ID, f'"{reference.pmid}"')
     elif reference.doi:
         work = iri(iris.work_doi(reference.doi))
-        quads.append((work, PRISM.doi, literal(reference.doi), g))
+        share(work, PRISM.doi, literal(reference.doi))
     elif reference.pmcid:
         work = iri(iris.work_pmc(reference.pmcid))
-        quads.append((work, FABIO.hasPubMedCentralId, literal(reference.pmcid), g))
+        share(work, FABIO.hasPubMedCentralId, literal(reference.pmcid))
     else:
         return None
-    quads.append((work, A, _EXPRESSION, g))
+    share(work, A, _EXPRESSION)
     return work
 
 
-def _corrections(emit: Emit, s: str, article: Article, iris: Iris) -> None:
+def _corrections(emit: Emit, share: _Shared, s: str, article: Article, iris: Iris) -> None:
     for correction in article.corrections:
         if not correction.pmid or correction.pmid == article.pmid:
             continue
         other = iri(iris.article(correction.pmid))
         emit(s, CORRECTION_PREDICATES.get(correction.ref_type, DCTERMS.relation), other)
-        emit(other, A, FABIO.Expression)
-        emit(other, FABIO.hasPubMedId, literal(correction.pmid))
+        share(other, A, _EXPRESSION)
+        share(other, _PUBMED_ID, literal(correction.pmid))
