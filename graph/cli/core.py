@@ -1,123 +1,29 @@
-"""The ``pubgraph`` command line: a thin layer over the library.
-
-Each command parses its options, calls one library function and prints. Library errors
-(:class:`~graph.errors.GraphError`) become one ``error: …`` line and exit status 1.
-"""
+"""The core commands: build, convert, query, stats, demo."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
-from tqdm import tqdm
 
-from . import __version__
-from .errors import GraphError
-from .pipeline import BuildSummary, FileSummary, build, convert, sample_files
-from .query import RESULT_FORMATS, run_query, write_result
-from .sources import expand_inputs
-from .stats import store_stats
-from .store.oxigraph import store_path
+from ..pipeline import BuildSummary, build, convert, sample_files
+from ..query import RESULT_FORMATS, run_query, write_result
+from ..stats import store_stats
+from ..store.oxigraph import store_path
+from ._common import Bars, base_option, cli, inputs_or_fail, store_option
 
-__all__ = ["cli", "main"]
+__all__ = ["build_command", "convert_command", "demo_command", "query_command", "stats_command"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 DEMO_PMID = "28993889"
-
-
-class _Group(click.Group):
-    """Turns library errors into one line on stderr and exit status 1."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except GraphError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(1)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-
-
-def _store_option(func: F) -> F:
-    return click.option(
-        "--store",
-        type=click.Path(file_okay=False, path_type=Path),
-        envvar="PUBGRAPH_STORE",
-        default=None,
-        help="Store directory [default: output/store; env PUBGRAPH_STORE].",
-    )(func)
-
-
-def _base_option(func: F) -> F:
-    return click.option(
-        "--base",
-        envvar="PUBGRAPH_BASE",
-        default=None,
-        metavar="IRI",
-        help="Base IRI for minted nodes [default: https://w3id.org/pubgraph/; env PUBGRAPH_BASE].",
-    )(func)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="pubgraph")
-def cli() -> None:
-    """Build a queryable RDF knowledge graph from PubMed literature.
-
-    \b
-    Start with the bundled sample:    pubgraph demo
-    Load PubMed XML into the store:   pubgraph build pubmed26n0001.xml.gz updates/
-    Ask it questions:                 pubgraph query --saved top-cited
-    Convert without a store:          pubgraph convert efetch.xml -o out.nq.gz
-
-    The store is a directory (default output/store). Every record lives in its own
-    named graph, so rebuilding with the same files changes nothing and update files
-    replace or delete records as PubMed did.
-    """
-
-
-class _Bars:
-    """Progress bars on stderr: bytes of the current file, records read, records/s."""
-
-    def __init__(self, total_files: int) -> None:
-        self._files = tqdm(total=total_files, unit="file", desc="files", disable=None, position=0) if total_files > 1 else None
-        self._bar: tqdm | None = None
-
-    def file_started(self, path: Path, size: int) -> None:
-        self._bar = tqdm(total=size, unit="B", unit_scale=True, desc=path.name, disable=None, leave=False, position=1)
-
-    def advanced(self, position: int, records: int) -> None:
-        if self._bar is not None:
-            self._bar.update(position - self._bar.n)
-            rate = self._bar.format_dict.get("elapsed") or 0
-            self._bar.set_postfix_str(f"{records:,} records" + (f", {records / rate:,.0f}/s" if rate else ""), refresh=False)
-
-    def file_done(self, summary: FileSummary) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-        if self._files is not None:
-            self._files.update(1)
-            self._files.set_postfix_str(f"{summary.path.name}: {summary.records:,} records", refresh=True)
-
-    def close(self) -> None:
-        if self._files is not None:
-            self._files.close()
-
-
-def _inputs_or_fail(inputs: Sequence[Path]) -> list[Path]:
-    if not inputs:
-        raise click.UsageError("give at least one input file or directory")
-    return expand_inputs(inputs)
 
 
 @cli.command("build", short_help="Load PubMed files into the store.")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@_store_option
-@_base_option
+@store_option
+@base_option
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
 def build_command(inputs: tuple[Path, ...], store: Path | None, base: str | None, jobs: int | None) -> None:
     """Load PubMed XML files (.xml, .xml.gz) or directories into the store.
@@ -131,8 +37,8 @@ def build_command(inputs: tuple[Path, ...], store: Path | None, base: str | None
       pubgraph build efetch.xml
       pubgraph build pubmed26n0001.xml.gz updates/ --store /data/kg
     """
-    files = _inputs_or_fail(inputs)
-    bars = _Bars(len(files))
+    files = inputs_or_fail(inputs)
+    bars = Bars(len(files))
     try:
         summary = build(files, store, base=base, jobs=jobs, progress=bars)
     finally:
@@ -155,7 +61,7 @@ def _build_line(summary: BuildSummary) -> str:
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Output file; its extension picks the format: .nq .nt .ttl .trig .jsonld .rdf (+ .gz).")
-@_base_option
+@base_option
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
 def convert_command(inputs: tuple[Path, ...], output: Path, base: str | None, jobs: int | None) -> None:
     """Convert PubMed XML straight to an RDF file, without a store.
@@ -168,8 +74,8 @@ def convert_command(inputs: tuple[Path, ...], output: Path, base: str | None, jo
       pubgraph convert efetch.xml -o output/efetch.ttl
       pubgraph convert pubmed26n0001.xml.gz -o output/n0001.nq.gz
     """
-    files = _inputs_or_fail(inputs)
-    bars = _Bars(len(files))
+    files = inputs_or_fail(inputs)
+    bars = Bars(len(files))
     try:
         summary = convert(files, output, base=base, jobs=jobs, progress=bars)
     finally:
@@ -194,7 +100,7 @@ def convert_command(inputs: tuple[Path, ...], output: Path, base: str | None, jo
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Parameter of a saved query; repeatable.")
 @click.option("--list", "list_saved_queries", is_flag=True, help="List the saved queries and their parameters.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
-@_store_option
+@store_option
 def query_command(
     sparql: str | None, query_file: Any, saved: str | None, params: tuple[str, ...],
     list_saved_queries: bool, fmt: str, store: Path | None,
@@ -214,7 +120,7 @@ def query_command(
       pubgraph query -f my-query.rq --format json
     """
     if list_saved_queries:
-        from .queries import list_saved
+        from ..queries import list_saved
 
         for item in list_saved():
             extra = "".join(f"  [-p {p.name}={p.default}]" for p in item.params)
@@ -224,7 +130,7 @@ def query_command(
     if len(given) != 1:
         raise click.UsageError("give exactly one of: a SPARQL string, -f FILE, or --saved NAME")
     if saved:
-        from .queries import get_saved
+        from ..queries import get_saved
 
         text = get_saved(saved).render(_params(params))
     else:
@@ -244,7 +150,7 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 @cli.command("stats", short_help="Count what the store holds.")
-@_store_option
+@store_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def stats_command(store: Path | None, fmt: str) -> None:
     """Count articles, authors, journals, MeSH headings, citations … in the store.
@@ -268,7 +174,7 @@ def stats_command(store: Path | None, fmt: str) -> None:
 
 
 @cli.command("demo", short_help="Build the bundled sample and show results.")
-@_store_option
+@store_option
 def demo_command(store: Path | None) -> None:
     """Build the bundled sample corpus and show what the graph can answer.
 
@@ -288,7 +194,7 @@ def demo_command(store: Path | None) -> None:
     click.echo()
     stats = store_stats(target)
     click.echo("  ".join(f"{label}: {stats.counts[label]:,}" for label in ("articles", "persons", "journals", "citation links")))
-    from .queries import get_saved
+    from ..queries import get_saved
 
     for title, name, params in (
         ("Most cited articles", "top-cited", {}),
@@ -306,8 +212,3 @@ def demo_command(store: Path | None) -> None:
         f"  pubgraph query 'SELECT ?title WHERE {{ ?a fabio:hasPubMedId \"{DEMO_PMID}\" ; dcterms:title ?title }}'{option}\n"
         f"  pubgraph convert {sample_files()[0]} -o output/sample.ttl"
     )
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``pubgraph`` console script."""
-    cli.main(args=list(argv) if argv is not None else None, prog_name="pubgraph")

@@ -1,0 +1,19 @@
+"""The ``pubgraph`` command line: a thin layer over the library.
+
+Each command module registers its commands on :data:`cli`; each command parses its
+options, calls one library function and prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import core  # noqa: F401  (registers build, convert, query, stats, demo)
+from ._common import cli
+
+__all__ = ["cli", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``pubgraph`` console script."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="pubgraph")

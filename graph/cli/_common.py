@@ -1,0 +1,116 @@
+"""What every command module shares: the command group, common options, progress bars.
+
+The CLI is the only part of pubgraph that prints or exits: library errors
+(:class:`~graph.errors.GraphError`) become one ``error: …`` line and exit status 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from tqdm import tqdm
+
+from .. import __version__
+from ..errors import GraphError
+from ..pipeline import FileSummary
+from ..sources import expand_inputs
+
+__all__ = ["Bars", "base_option", "cli", "inputs_or_fail", "store_option"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """Turns library errors into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GraphError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+
+def store_option(func: F) -> F:
+    return click.option(
+        "--store",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="PUBGRAPH_STORE",
+        default=None,
+        help="Store directory [default: output/store; env PUBGRAPH_STORE].",
+    )(func)
+
+
+def base_option(func: F) -> F:
+    return click.option(
+        "--base",
+        envvar="PUBGRAPH_BASE",
+        default=None,
+        metavar="IRI",
+        help="Base IRI for minted nodes [default: https://w3id.org/pubgraph/; env PUBGRAPH_BASE].",
+    )(func)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="pubgraph")
+def cli() -> None:
+    """Build a queryable RDF knowledge graph from PubMed literature.
+
+    \b
+    Start with the bundled sample:    pubgraph demo
+    Load PubMed XML into the store:   pubgraph build pubmed26n0001.xml.gz updates/
+    Ask it questions:                 pubgraph query --saved top-cited
+    Convert without a store:          pubgraph convert efetch.xml -o out.nq.gz
+
+    The store is a directory (default output/store). Every record lives in its own
+    named graph, so rebuilding with the same files changes nothing and update files
+    replace or delete records as PubMed did.
+    """
+
+
+class Bars:
+    """Progress bars on stderr: bytes of the current file, records read, records/s.
+
+    Implements :class:`graph.pipeline.Progress`; silent when stderr is not a terminal.
+    """
+
+    def __init__(self, total_files: int) -> None:
+        self._files = (
+            tqdm(total=total_files, unit="file", desc="files", disable=None, position=0) if total_files > 1 else None
+        )
+        self._bar: tqdm | None = None
+
+    def file_started(self, path: Path, size: int) -> None:
+        self._bar = tqdm(total=size, unit="B", unit_scale=True, desc=path.name, disable=None, leave=False, position=1)
+
+    def advanced(self, position: int, records: int) -> None:
+        if self._bar is not None:
+            self._bar.update(position - self._bar.n)
+            elapsed = self._bar.format_dict.get("elapsed") or 0
+            rate = f", {records / elapsed:,.0f}/s" if elapsed else ""
+            self._bar.set_postfix_str(f"{records:,} records{rate}", refresh=False)
+
+    def file_done(self, summary: FileSummary) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+        if self._files is not None:
+            self._files.update(1)
+            self._files.set_postfix_str(f"{summary.path.name}: {summary.records:,} records", refresh=True)
+
+    def close(self) -> None:
+        if self._files is not None:
+            self._files.close()
+
+
+def inputs_or_fail(inputs: Sequence[Path]) -> list[Path]:
+    if not inputs:
+        raise click.UsageError("give at least one input file or directory")
+    return expand_inputs(inputs)
