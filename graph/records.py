@@ -248,12 +248,17 @@ class AbstractSection:
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """One entry of the article's reference list, in list order."""
+    """One work the article cites, in list order.
+
+    ``source`` says where PubMed gave it: ``"reference-list"`` (``<ReferenceList>``) or
+    ``"comments-corrections"`` (``<CommentsCorrections RefType="Cites">``, older records).
+    """
 
     citation: str | None = None
     pmid: str | None = None
     doi: str | None = None
     pmcid: str | None = None
+    source: str = "reference-list"
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,6 +91,8 @@ _PART, _CITES, _REFERENCES = FRBR.part, CITO.cites, BIRO.references
 _BIBLIOGRAPHIC_REFERENCE, _EXPRESSION = BIRO.BibliographicReference, FABIO.Expression
 _POSITION, _CONTENT, _PUBMED_ID = SCHEMA.position, C4O.hasContent, FABIO.hasPubMedId
 _POSITIONS = tuple(literal(str(n), "integer") for n in range(1000))
+_CITATION_SOURCE, _REFERENCE_LIST = PG.citationSource, PG.ReferenceList
+_SOURCES = {"comments-corrections": PG.CommentsCorrections, "elink": PG.ELink}
 _SEEN_LIMIT = 200_000  # bounds memory; a triple emitted twice is harmless, the store keeps sets
 
 
@@ -358,6 +360,7 @@ def _citations(quads: list[Quad], g: str, share: _Shared, s: str, article: Artic
         append((s, _PART, node, g))
         append((node, A, _BIBLIOGRAPHIC_REFERENCE, g))
         append((node, _POSITION, _position(position), g))
+        append((node, _CITATION_SOURCE, _SOURCES.get(reference.source, _REFERENCE_LIST), g))
         if reference.citation:
             append((node, _CONTENT, literal(reference.citation), g))
         cited = _cited_work(share, reference, iris)

@@ -512,7 +512,7 @@ def _references(data: etree._Element | None, citation: etree._Element | None, ow
             pmid = normalize_pmid(item.findtext("PMID"))
             if pmid in listed or pmid == own_pmid:
                 continue
-            references.append(Reference(citation=_text(item, "RefSource"), pmid=pmid))
+            references.append(Reference(citation=_text(item, "RefSource"), pmid=pmid, source="comments-corrections"))
     return tuple(references)
 
 

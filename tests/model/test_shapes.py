@@ -598,7 +598,7 @@ BROKEN = [
     ),
     _broken(
         "reference-unknown-source",
-        "Reference: at most one pg:citationSource",
+        "Reference: exactly one pg:citationSource",
         add=[(REFERENCE, PG.citationSource, PG.Crossref)],
     ),
     _broken(

@@ -234,7 +234,7 @@ def test_references_in_order_with_normalised_ids(full: Article) -> None:
         Reference("Onoda T. This very article. 2018."),  # self-citation: PMID dropped
         Reference("Last F. Cited with PMID and PMC. 2015.", "33333333", pmcid="PMC4444444"),
         # From CommentsCorrections Cites: 11111111 is already listed, 30000001 is itself.
-        Reference("Other J. 2002;2:2", "22222222"),
+        Reference("Other J. 2002;2:2", "22222222", source="comments-corrections"),
     )
 
 
@@ -341,9 +341,9 @@ def test_legacy_medline_citation_set() -> None:
     assert first.pub_date == PubDate(2007, text="2007 Spring")
     assert first.pagination == Pagination("386-92", "386", "392")
     assert first.references == (
-        Reference("Nature. 1990;1:1", "1000001"),
-        Reference("Science. 1991;2:2"),  # PMID 0
-        Reference("Cell. 1992;3:3", "1000003"),
+        Reference("Nature. 1990;1:1", "1000001", source="comments-corrections"),
+        Reference("Science. 1991;2:2", source="comments-corrections"),  # PMID 0
+        Reference("Cell. 1992;3:3", "1000003", source="comments-corrections"),
     )
     assert second.pub_date == PubDate(2008, 7, 9)
     assert second.journal is not None and second.journal.nlm_unique_id == "8900001"
