@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
+from typing import BinaryIO
 
 from .model import Iris, Quad, article_quads
 from .records import Deletion, Record
@@ -47,6 +48,19 @@ class Piece:
     text: str | None = None
     spill: str | None = None
     compressed: bool = False
+
+    def write_to(self, out: BinaryIO) -> None:
+        """Append the output to ``out``; a spill file is copied by the kernel (sendfile)."""
+        if self.spill is None:
+            out.write(self.payload())
+            return
+        out.flush()
+        with open(self.spill, "rb") as source:
+            size = os.fstat(source.fileno()).st_size
+            sent = 0
+            while sent < size:
+                sent += os.sendfile(out.fileno(), source.fileno(), sent, size - sent)
+        os.unlink(self.spill)
 
     def payload(self) -> bytes:
         """The bytes to append to the output file (a gzip member when compressed)."""

@@ -32,6 +32,8 @@ def normalize_pmid(value: str | None) -> str | None:
     """
     if value is None:
         return None
+    if value.isdigit() and value.isascii() and value[0] != "0":
+        return value  # the common case, fast: reference lists hold thousands
     digits = value.strip()
     if not digits.isdigit() or not digits.isascii():
         return None

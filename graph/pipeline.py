@@ -161,7 +161,7 @@ def convert(
         if fmt.line_based:
             with atomic_output(out, compress=False) as stream:
                 for piece in pieces(converter):
-                    stream.write(piece.payload())
+                    piece.write_to(stream)
         else:
             write_text((piece.read_text() for piece in pieces(converter)), out)
     return ConvertSummary(out, tuple(summaries), sum(f.quads for f in summaries), time.perf_counter() - started)
@@ -249,7 +249,7 @@ def _stage(
             for pmid, _deleted in piece.events:
                 last_event[pmid] = events
                 events += 1
-            out.write(piece.payload())
+            piece.write_to(out)
             if progress:
                 progress.advanced(piece.position, tally.records)
     if len(last_event) < events:
