@@ -12,7 +12,7 @@ import gzip
 import itertools
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -133,8 +133,9 @@ class Converter:
 
         records = read_records(path, on_progress=track)
         while batch := list(itertools.islice(records, _RECORDS_PER_PIECE)):
-            text, events, quads = convert_records(batch, self.base, self.triples, self._seen)
-            yield Piece(events, quads, position, text=text, compressed=self.compress)
+            parts: list[str] = []
+            events, quads = convert_records(batch, self.base, self.triples, self._seen, parts.append)
+            yield Piece(events, quads, position, text="".join(parts), compressed=self.compress)
 
     def _parallel(self, path: Path, chunks: Iterator[tuple[bytes, int, int]]) -> Iterator[Piece]:
         assert self._pool is not None and self._spill_dir is not None
@@ -151,11 +152,11 @@ class Converter:
 
 
 def convert_records(
-    records: Iterable[Record], base: str, triples: bool, seen: set[Quad]
-) -> tuple[str, tuple[Event, ...], int]:
-    """Map records to N-Quads (or N-Triples) text; return it with its events and quad count."""
+    records: Iterable[Record], base: str, triples: bool, seen: set[Quad], write: Callable[[str], object]
+) -> tuple[tuple[Event, ...], int]:
+    """Map records to N-Quads (or N-Triples) text handed to ``write`` record by record;
+    return the events and the quad count."""
     iris = Iris(base)
-    parts: list[str] = []
     events: list[Event] = []
     quads = 0
     for record in records:
@@ -164,13 +165,12 @@ def convert_records(
             continue
         batch = article_quads(record, iris, seen)
         if triples:
-            text = "".join([f"{s} {p} {o} .\n" for s, p, o, _ in batch])
+            write("".join([f"{s} {p} {o} .\n" for s, p, o, _ in batch]))
         else:
-            text = "".join([f"{s} {p} {o} {g} .\n" for s, p, o, g in batch])
-        parts.append(text)
+            write("".join([f"{s} {p} {o} {g} .\n" for s, p, o, g in batch]))
         events.append((record.pmid, False))
         quads += len(batch)
-    return "".join(parts), tuple(events), quads
+    return tuple(events), quads
 
 
 def _reset_worker() -> None:
@@ -180,12 +180,10 @@ def _reset_worker() -> None:
 def _convert_chunk(
     chunk: bytes, path: Path, line_offset: int, base: str, triples: bool, spill_dir: str, compress: bool
 ) -> Piece:
-    # Runs in a worker: parse one standalone chunk, map it, spill the output to a file.
-    text, events, quads = convert_records(read_piece(chunk, path, line_offset), base, triples, _WORKER_SEEN)
-    data = text.encode("utf-8")
-    if compress:
-        data = gzip.compress(data, _GZIP_LEVEL, mtime=0)
+    # Runs in a worker: parse one standalone chunk, map it, stream the text to a spill file.
     spill = os.path.join(spill_dir, f"{os.getpid()}-{next(_counter)}.part")
-    with open(spill, "wb") as out:
-        out.write(data)
+    opener = gzip.open(spill, "wt", encoding="utf-8", compresslevel=_GZIP_LEVEL) if compress else None
+    with opener or open(spill, "w", encoding="utf-8", newline="\n") as out:
+        records = read_piece(chunk, path, line_offset)
+        events, quads = convert_records(records, base, triples, _WORKER_SEEN, out.write)
     return Piece(events, quads, spill=spill, compressed=compress)

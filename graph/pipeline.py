@@ -262,8 +262,8 @@ def _restage_last_events(path: Path, target: Path, last: set[int], base: str) ->
     """A file that lists a record twice, or deletes it after listing it: only the last
     event for each PMID counts, so convert again keeping just those records (rare)."""
     kept = (record for index, record in enumerate(read_records(path)) if index in last)
-    text, _events, _quads = convert_records(kept, base, False, set())
-    target.write_text(text, encoding="utf-8", newline="\n")
+    with open(target, "w", encoding="utf-8", newline="\n") as out:
+        convert_records(kept, base, False, set(), out.write)
 
 
 def _sha256(path: Path) -> str:

@@ -93,7 +93,7 @@ _POSITION, _CONTENT, _PUBMED_ID = SCHEMA.position, C4O.hasContent, FABIO.hasPubM
 _POSITIONS = tuple(literal(str(n), "integer") for n in range(1000))
 _CITATION_SOURCE, _REFERENCE_LIST = PG.citationSource, PG.ReferenceList
 _SOURCES = {"comments-corrections": PG.CommentsCorrections, "elink": PG.ELink}
-_SEEN_LIMIT = 200_000  # bounds memory; a triple emitted twice is harmless, the store keeps sets
+_SEEN_LIMIT = 100_000  # bounds memory (~25 MB); a triple emitted twice is harmless, the store keeps sets
 
 
 def _position(n: int) -> str:
