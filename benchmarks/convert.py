@@ -27,10 +27,10 @@ from pathlib import Path
 from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
-import graph  # noqa: E402
-from graph.store import KnowledgeStore  # noqa: E402
+import graph
+from graph.store import KnowledgeStore
 
 
 def floor(path: Path) -> tuple[int, float]:
@@ -40,8 +40,15 @@ def floor(path: Path) -> tuple[int, float]:
     started = time.perf_counter()
     count = 0
     with gzip.open(path, "rb") as stream:
-        for _event, elem in etree.iterparse(stream, events=("end",), tag="PubmedArticle",
-                                             resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True):
+        for _event, elem in etree.iterparse(
+            stream,
+            events=("end",),
+            tag="PubmedArticle",
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=True,
+        ):
             count += 1
             elem.clear()
             while elem.getprevious() is not None:
@@ -125,31 +132,44 @@ def main() -> None:
     run = convert_in_child(corpus, out, args.jobs)
     small_run = convert_in_child(small, workdir / "small.nq", args.jobs)
     rate, triple_rate = run["records"] / run["seconds"], run["quads"] / run["seconds"]
-    print(f"(b) pubgraph convert -> nq: {rate:>10,.0f} records/s  {triple_rate:>12,.0f} triples/s"
-          f"  = {rate / floor_rate:.2f}x (a)  [target >= 0.4x]")
+    print(
+        f"(b) pubgraph convert -> nq: {rate:>10,.0f} records/s  {triple_rate:>12,.0f} triples/s"
+        f"  = {rate / floor_rate:.2f}x (a)  [target >= 0.4x]"
+    )
 
     triples, seconds = rdflib_baseline(corpus, 2_000)
     rdflib_rate = triples / seconds
-    print(f"(c) rdflib Graph.add+nt:    {rdflib_rate:>10,.0f} triples/s  -> (b) is {triple_rate / rdflib_rate:.1f}x  [target >= 10x]")
+    print(
+        f"(c) rdflib Graph.add+nt:    {rdflib_rate:>10,.0f} triples/s"
+        f"  -> (b) is {triple_rate / rdflib_rate:.1f}x  [target >= 10x]"
+    )
 
     quads, seconds = bulk_load(out, workdir)
     print(f"(d) store bulk load:        {quads / seconds:>10,.0f} triples/s  [target >= 200,000]")
     started = time.perf_counter()
     summary = graph.build([corpus], workdir / "store-build", jobs=args.jobs)
     seconds = time.perf_counter() - started
-    print(f"    full build (parse, map, load): {summary.records / seconds:,.0f} records/s, {summary.quads / seconds:,.0f} triples/s")
+    print(
+        f"    full build (parse, map, load): {summary.records / seconds:,.0f} records/s,"
+        f" {summary.quads / seconds:,.0f} triples/s"
+    )
 
     peak = max(run["rss_self"], run["rss_workers"]) / 1024
     peak_small = max(small_run["rss_self"], small_run["rss_workers"]) / 1024
-    print(f"(e) peak RSS of (b):        {peak:>10,.0f} MB (largest process) at {args.records:,} records; "
-          f"{peak_small:,.0f} MB at {args.records // 3:,}  [target < 150 MB, flat]")
+    print(
+        f"(e) peak RSS of (b):        {peak:>10,.0f} MB (largest process) at {args.records:,} records; "
+        f"{peak_small:,.0f} MB at {args.records // 3:,}  [target < 150 MB, flat]"
+    )
 
     baseline = pubmed_parser_baseline(corpus)
     if baseline is None:
         print("(f) pubmed_parser:          not installed (pip install -e '.[bench]')")
     else:
         n, seconds = baseline
-        print(f"(f) pubmed_parser:          {n / seconds:>10,.0f} records/s  -> (b) is {rate / (n / seconds):.2f}x  [target >= 1.0x]")
+        print(
+            f"(f) pubmed_parser:          {n / seconds:>10,.0f} records/s"
+            f"  -> (b) is {rate / (n / seconds):.2f}x  [target >= 1.0x]"
+        )
     print(f"benchmark process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 

@@ -17,14 +17,77 @@ from xml.sax.saxutils import escape
 
 __all__ = ["write_corpus"]
 
-_WORDS = (
-    "spinal tumor recurrence resection vertebral cord compression hemangiopericytoma solitary "
-    "fibrous outcome surgical cohort patients imaging therapy radiation survival analysis bone "
-    "metastasis thoracic lumbar fixation instrumentation biopsy histology marker expression"
-).split()
-_FAMILY = "Onoki Kanno Aizawa Hashimoto Itoi Ozawa Tomita Kawahara Smith Müller García Rossi Chen Wang Kim Novak".split()
-_GIVEN = "Takahiro Haruo Toshimi Ko Eiji Hiroshi Anna Maria John Wei Jun Lukas Sofia Pedro".split()
-_QUALIFIERS = (("Q000601", "surgery"), ("Q000000981", "diagnostic imaging"), ("Q000473", "pathology"), ("Q000532", "radiotherapy"))
+_WORDS = [
+    "spinal",
+    "tumor",
+    "recurrence",
+    "resection",
+    "vertebral",
+    "cord",
+    "compression",
+    "hemangiopericytoma",
+    "solitary",
+    "fibrous",
+    "outcome",
+    "surgical",
+    "cohort",
+    "patients",
+    "imaging",
+    "therapy",
+    "radiation",
+    "survival",
+    "analysis",
+    "bone",
+    "metastasis",
+    "thoracic",
+    "lumbar",
+    "fixation",
+    "instrumentation",
+    "biopsy",
+    "histology",
+    "marker",
+    "expression",
+]
+_FAMILY = [
+    "Onoki",
+    "Kanno",
+    "Aizawa",
+    "Hashimoto",
+    "Itoi",
+    "Ozawa",
+    "Tomita",
+    "Kawahara",
+    "Smith",
+    "Müller",
+    "García",
+    "Rossi",
+    "Chen",
+    "Wang",
+    "Kim",
+    "Novak",
+]
+_GIVEN = [
+    "Takahiro",
+    "Haruo",
+    "Toshimi",
+    "Ko",
+    "Eiji",
+    "Hiroshi",
+    "Anna",
+    "Maria",
+    "John",
+    "Wei",
+    "Jun",
+    "Lukas",
+    "Sofia",
+    "Pedro",
+]
+_QUALIFIERS = (
+    ("Q000601", "surgery"),
+    ("Q000000981", "diagnostic imaging"),
+    ("Q000473", "pathology"),
+    ("Q000532", "radiotherapy"),
+)
 
 
 def _orcid(rng: random.Random) -> str:
@@ -109,7 +172,9 @@ def write_corpus(path: Path, records: int, seed: int = 26) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "wt", encoding="utf-8") as out:  # type: ignore[operator]
-        out.write('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE PubmedArticleSet SYSTEM "http://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n')
+        out.write(
+            '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE PubmedArticleSet SYSTEM "http://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n<PubmedArticleSet>\n'
+        )
         for index in range(records):
             out.write(_record(rng, 30_000_000 + index))
         out.write("</PubmedArticleSet>\n")

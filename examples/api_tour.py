@@ -18,7 +18,12 @@ def main() -> None:
     baseline, update = graph.sample_files()
     article = next(r for r in graph.read_records(baseline) if r.pmid == "28993889")
     print(article.title)
-    print(", ".join(a.name for a in article.authors), "|", article.journal.iso_abbreviation, article.year)
+    print(
+        ", ".join(a.name for a in article.authors),
+        "|",
+        article.journal.iso_abbreviation,
+        article.year,
+    )
 
     # Quads: the RDF model of one record, as N-Triples terms.
     quads = graph.article_quads(article, graph.Iris())

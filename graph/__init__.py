@@ -7,7 +7,14 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import GraphError, InputError, QueryError, StoreError, StoreLockedError, UnknownFormatError
+from .errors import (
+    GraphError,
+    InputError,
+    QueryError,
+    StoreError,
+    StoreLockedError,
+    UnknownFormatError,
+)
 from .model import Iris, article_quads
 from .pipeline import BuildSummary, ConvertSummary, build, convert, sample_files
 from .sources import read_records

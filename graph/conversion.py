@@ -17,7 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import IO
 
 from .model import Iris, Quad, article_quads
 from .records import Deletion, Record
@@ -49,7 +49,7 @@ class Piece:
     spill: str | None = None
     compressed: bool = False
 
-    def write_to(self, out: BinaryIO) -> None:
+    def write_to(self, out: IO[bytes]) -> None:
         """Append the output to ``out``; a spill file is copied by the kernel (sendfile)."""
         if self.spill is None:
             out.write(self.payload())
@@ -110,7 +110,12 @@ class Converter:
     def __enter__(self) -> Converter:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
 
@@ -141,7 +146,15 @@ class Converter:
         assert self._pool is not None and self._spill_dir is not None
         pending: deque[tuple[Future[Piece], int]] = deque()
         for chunk, line_offset, position in chunks:
-            task = (chunk, path, line_offset, self.base, self.triples, str(self._spill_dir), self.compress)
+            task = (
+                chunk,
+                path,
+                line_offset,
+                self.base,
+                self.triples,
+                str(self._spill_dir),
+                self.compress,
+            )
             pending.append((self._pool.submit(_convert_chunk, *task), position))
             while len(pending) >= 2 * self._workers:  # bounds memory: pieces in flight
                 future, at = pending.popleft()
@@ -152,7 +165,11 @@ class Converter:
 
 
 def convert_records(
-    records: Iterable[Record], base: str, triples: bool, seen: set[Quad], write: Callable[[str], object]
+    records: Iterable[Record],
+    base: str,
+    triples: bool,
+    seen: set[Quad],
+    write: Callable[[str], object],
 ) -> tuple[tuple[Event, ...], int]:
     """Map records to N-Quads (or N-Triples) text handed to ``write`` record by record;
     return the events and the quad count."""
@@ -178,12 +195,21 @@ def _reset_worker() -> None:
 
 
 def _convert_chunk(
-    chunk: bytes, path: Path, line_offset: int, base: str, triples: bool, spill_dir: str, compress: bool
+    chunk: bytes,
+    path: Path,
+    line_offset: int,
+    base: str,
+    triples: bool,
+    spill_dir: str,
+    compress: bool,
 ) -> Piece:
     # Runs in a worker: parse one standalone chunk, map it, stream the text to a spill file.
     spill = os.path.join(spill_dir, f"{os.getpid()}-{next(_counter)}.part")
-    opener = gzip.open(spill, "wt", encoding="utf-8", compresslevel=_GZIP_LEVEL) if compress else None
-    with opener or open(spill, "w", encoding="utf-8", newline="\n") as out:
+    if compress:
+        out: IO[str] = gzip.open(spill, "wt", encoding="utf-8", compresslevel=_GZIP_LEVEL)  # noqa: SIM115
+    else:
+        out = open(spill, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - the with below closes it
+    with out:
         records = read_piece(chunk, path, line_offset)
         events, quads = convert_records(records, base, triples, _WORKER_SEEN, out.write)
     return Piece(events, quads, spill=spill, compressed=compress)

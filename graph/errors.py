@@ -9,8 +9,10 @@ is one.
 from __future__ import annotations
 
 __all__ = [
+    "EutilsError",
     "GraphError",
     "InputError",
+    "NoResultsError",
     "QueryError",
     "StoreError",
     "StoreLockedError",
@@ -40,3 +42,48 @@ class StoreLockedError(StoreError):
 
 class QueryError(GraphError):
     """A SPARQL query is malformed, unknown, or failed while running."""
+
+
+class NetworkError(GraphError):
+    """A network cannot be projected, measured, exported or drawn as asked."""
+
+
+__all__ += ["NetworkError"]
+
+
+class EndpointError(GraphError):
+    """The local SPARQL endpoint (Oxigraph's server) cannot be started or stopped."""
+
+
+class RemoteError(GraphError):
+    """A remote SPARQL endpoint or graph store refused or failed a request."""
+
+
+class RemoteAuthError(RemoteError):
+    """The remote server refused the credentials (HTTP 401 or 403), or none were given."""
+
+
+class RemoteUnavailableError(RemoteError):
+    """The remote server cannot be reached, or stopped answering, even after retries."""
+
+
+class PayloadTooLargeError(RemoteError):
+    """The remote server refused a request body as too large (HTTP 413), even a minimal one."""
+
+
+__all__ += [
+    "EndpointError",
+    "PayloadTooLargeError",
+    "RemoteAuthError",
+    "RemoteError",
+    "RemoteUnavailableError",
+]
+
+
+class EutilsError(GraphError):
+    """An NCBI E-utilities request failed: an ``<ERROR>`` reply, a bad response, or
+    retries used up on rate limits, server errors or a broken connection."""
+
+
+class NoResultsError(EutilsError):
+    """A search or link request succeeded but found nothing to fetch."""

@@ -155,9 +155,17 @@ def convert(
             if progress:
                 progress.file_done(summaries[-1])
 
-    with prepared_parent(out), _spill_dir(out.parent) as spill, Converter(
-        base_iri, triples=fmt.line_based and not fmt.quads, jobs=jobs, spill_dir=spill, compress=compress
-    ) as converter:
+    with (
+        prepared_parent(out),
+        _spill_dir(out.parent) as spill,
+        Converter(
+            base_iri,
+            triples=fmt.line_based and not fmt.quads,
+            jobs=jobs,
+            spill_dir=spill,
+            compress=compress,
+        ) as converter,
+    ):
         if fmt.line_based:
             with atomic_output(out, compress=False) as stream:
                 for piece in pieces(converter):
@@ -208,7 +216,12 @@ def build(
 
 
 def _build(
-    files: list[Path], target: Path, iris: Iris, jobs: int | None, progress: Progress | None, started: float
+    files: list[Path],
+    target: Path,
+    iris: Iris,
+    jobs: int | None,
+    progress: Progress | None,
+    started: float,
 ) -> BuildSummary:
     with KnowledgeStore.open(target, iris=iris) as kg, _spill_dir(target) as staging:
         warnings = []
@@ -217,7 +230,13 @@ def _build(
             warnings.append(f"a previous load of {interrupted} was interrupted; reload that file to repair it")
         with Converter(iris.base, jobs=jobs, spill_dir=staging) as converter:
             summaries = [_build_file(kg, path, staging, converter, progress) for path in files]
-        return BuildSummary(kg.path, tuple(summaries), time.perf_counter() - started, kg.count_quads(), tuple(warnings))
+        return BuildSummary(
+            kg.path,
+            tuple(summaries),
+            time.perf_counter() - started,
+            kg.count_quads(),
+            tuple(warnings),
+        )
 
 
 def _build_file(

@@ -97,7 +97,7 @@ def compact(term: Term) -> str:
     if isinstance(term, ox.NamedNode):
         for prefix, namespace in _BY_LENGTH:
             if term.value.startswith(namespace) and len(term.value) > len(namespace):
-                return f"{prefix}:{term.value[len(namespace):]}"
+                return f"{prefix}:{term.value[len(namespace) :]}"
     return term_text(term)
 
 
@@ -160,15 +160,17 @@ def _write_json(result: QueryResult, out: TextIO) -> None:
         {name: _json_term(term) for name, term in zip(result.variables, row, strict=True) if term is not None}
         for row in result.rows
     ]
-    json.dump({"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}, out, ensure_ascii=False)
+    json.dump(
+        {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}},
+        out,
+        ensure_ascii=False,
+    )
     out.write("\n")
 
 
 def _write_table(result: QueryResult, out: TextIO, width: int) -> None:
     cells = [[_cell(term, width) for term in row] for row in result.rows]
-    widths = [
-        max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(result.variables)
-    ]
+    widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(result.variables)]
     _table_line(result.variables, widths, out)
     out.write("  ".join("-" * w for w in widths).rstrip() + "\n")
     for row in cells:

@@ -320,8 +320,7 @@ class Article:
         'AIM: x.\\n\\ny.'
         """
         return "\n\n".join(
-            f"{section.label}: {section.text}" if section.label else section.text
-            for section in self.abstract
+            f"{section.label}: {section.text}" if section.label else section.text for section in self.abstract
         )
 
 

@@ -52,7 +52,10 @@ def store_stats(store: KnowledgeStore | Path | str | None = None) -> StoreStats:
     if not isinstance(store, KnowledgeStore):
         with KnowledgeStore.open(store, read_only=True) as kg:
             return store_stats(kg)
-    counts = {label: _count(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}") for label, pattern in STATISTICS.items()}
+    counts = {
+        label: _count(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}")
+        for label, pattern in STATISTICS.items()
+    }
     counts.update({label: _count(store, query) for label, query in _LINKS.items()})
     loads = _count(store, "SELECT (COUNT(?x) AS ?n) WHERE { GRAPH ?g { ?x a prov:Activity } }")
     graphs = sum(1 for _ in store.named_graphs())
@@ -61,5 +64,6 @@ def store_stats(store: KnowledgeStore | Path | str | None = None) -> StoreStats:
 
 def _count(store: KnowledgeStore, sparql: str) -> int:
     result = run_query(sparql, store)
-    term = result.rows[0][0] if result.rows else None
-    return int(term.value) if term is not None else 0
+    values = result.values()
+    value = values[0][result.variables[0]] if values else None
+    return int(value) if value is not None else 0

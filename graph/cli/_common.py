@@ -88,7 +88,15 @@ class Bars:
         self._bar: tqdm | None = None
 
     def file_started(self, path: Path, size: int) -> None:
-        self._bar = tqdm(total=size, unit="B", unit_scale=True, desc=path.name, disable=None, leave=False, position=1)
+        self._bar = tqdm(
+            total=size,
+            unit="B",
+            unit_scale=True,
+            desc=path.name,
+            disable=None,
+            leave=False,
+            position=1,
+        )
 
     def advanced(self, position: int, records: int) -> None:
         if self._bar is not None:

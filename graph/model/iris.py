@@ -139,6 +139,14 @@ class Iris:
     def provenance_graph(self) -> str:
         return f"{self.base}graph/provenance"
 
+    def metrics_graph(self, network: str) -> str:
+        """Network metrics written back to the store, one graph per projection kind.
+
+        >>> Iris("https://example.org/kg/").metrics_graph("citation")
+        'https://example.org/kg/graph/metrics/citation'
+        """
+        return f"{self.base}graph/metrics/{iri_segment(network)}"
+
     # external vocabularies
     @staticmethod
     def mesh(ui: str, qualifier_ui: str | None = None) -> str:

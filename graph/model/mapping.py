@@ -124,8 +124,9 @@ def article_quads(article: Article, iris: Iris, seen: set[tuple[str, str, str, s
 
     >>> from graph.records import Article
     >>> quads = article_quads(Article("28993889", title="A case"), Iris("http://x.org/"))
-    >>> quads[0]
-    ('<http://x.org/article/28993889>', '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>', '<http://purl.org/spar/fabio/JournalArticle>', '<http://x.org/graph/pubmed/28993889>')
+    >>> subject, predicate, obj, graph = quads[0]
+    >>> subject, obj, graph
+    ('<http://x.org/article/28993889>', '<http://purl.org/spar/fabio/JournalArticle>', '<http://x.org/graph/pubmed/28993889>')
     """
     if seen is None:
         seen = set()
@@ -366,16 +367,16 @@ def _citations(quads: list[Quad], g: str, share: _Shared, s: str, article: Artic
         append((node, _CITATION_SOURCE, _SOURCES.get(reference.source, _REFERENCE_LIST), g))
         if reference.citation:
             append((node, _CONTENT, literal(reference.citation), g))
+        cited: str | None
         if reference.pmid:
-            cited = f"{article_prefix}{reference.pmid}>"
-            share(cited, _PUBMED_ID, f'"{reference.pmid}"')
-            share(cited, A, _EXPRESSION)
+            cited = work = f"{article_prefix}{reference.pmid}>"
+            share(work, _PUBMED_ID, f'"{reference.pmid}"')
+            share(work, A, _EXPRESSION)
         else:
             cited = _cited_work(share, reference, iris)
-            if cited is None:
-                continue
-        append((node, _REFERENCES, cited, g))
-        append((s, _CITES, cited, g))
+        if cited is not None:
+            append((node, _REFERENCES, cited, g))
+            append((s, _CITES, cited, g))
 
 
 def _cited_work(share: _Shared, reference: Reference, iris: Iris) -> str | None:

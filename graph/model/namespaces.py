@@ -72,5 +72,17 @@ RDF, RDFS, XSD, OWL, DCTERMS, FOAF, SCHEMA, PROV = (
 )
 FABIO, CITO, BIRO, C4O, PRO, FRBR, FRAPO, OCO, PRISM, MESH, MESHV = (
     Namespace(PREFIXES[p])
-    for p in ("fabio", "cito", "biro", "c4o", "pro", "frbr", "frapo", "oco", "prism", "mesh", "meshv")
+    for p in (
+        "fabio",
+        "cito",
+        "biro",
+        "c4o",
+        "pro",
+        "frbr",
+        "frapo",
+        "oco",
+        "prism",
+        "mesh",
+        "meshv",
+    )
 )

@@ -46,8 +46,7 @@ def guess_format(path: Path) -> str:
         if _module(fmt).sniff(head):
             return fmt
     raise UnknownFormatError(
-        f"{path}: unknown input format (extension {path.suffix or 'none'}); "
-        f"expected PubMed XML (.xml, .xml.gz)"
+        f"{path}: unknown input format (extension {path.suffix or 'none'}); expected PubMed XML (.xml, .xml.gz)"
     )
 
 
@@ -62,8 +61,7 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
         if path.is_dir():
             endings = tuple(e for fmt in SOURCES for e in _module(fmt).EXTENSIONS)
             found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.name.lower().removesuffix(".gz").endswith(endings)
+                p for p in path.rglob("*") if p.is_file() and p.name.lower().removesuffix(".gz").endswith(endings)
             )
             if not found:
                 raise InputError(f"{path}: directory holds no PubMed input files")

@@ -59,10 +59,7 @@ def read_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except EOFError as err:
-        raise InputError(
-            f"{path}: the gzip stream is truncated (the file was cut short); "
-            "download it again"
-        ) from err
+        raise InputError(f"{path}: the gzip stream is truncated (the file was cut short); download it again") from err
     except (gzip.BadGzipFile, zlib.error) as err:
         raise InputError(f"{path}: corrupt gzip data ({err})") from err
     except OSError as err:

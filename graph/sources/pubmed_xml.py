@@ -105,9 +105,7 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
     if root is None:
         raise InputError(f"{path}: empty file: no XML document")
     if root.tag not in _ROOTS:
-        raise InputError(
-            f"{path}: not PubMed XML (root element <{root.tag}>, expected <PubmedArticleSet>)"
-        )
+        raise InputError(f"{path}: not PubMed XML (root element <{root.tag}>, expected <PubmedArticleSet>)")
 
 
 _ROOT_RE = re.compile(rb"<(PubmedArticleSet|MedlineCitationSet|PubmedBookArticleSet)(\s[^>]*)?>")
@@ -138,7 +136,13 @@ def split(stream: BinaryIO, chunk_size: int = 4 << 20) -> Iterator[tuple[bytes, 
 
 
 def _chunks(
-    stream: BinaryIO, head: bytes, start: int, prefix: bytes, closing: bytes, cut_tags: tuple[bytes, ...], size: int
+    stream: BinaryIO,
+    head: bytes,
+    start: int,
+    prefix: bytes,
+    closing: bytes,
+    cut_tags: tuple[bytes, ...],
+    size: int,
 ) -> Iterator[tuple[bytes, int]]:
     line = head.count(b"\n", 0, start)
     buffer = head[start:]
@@ -256,7 +260,10 @@ def _book(elem: etree._Element, path: Path) -> Article:
     book_data = elem.find("PubmedBookData")
     if book_data is not None:
         ids.update(_article_ids(book_data.find("ArticleIdList")))
-    author_lists = [*document.iterfind("AuthorList"), *(book.iterfind("AuthorList") if book is not None else ())]
+    author_lists = [
+        *document.iterfind("AuthorList"),
+        *(book.iterfind("AuthorList") if book is not None else ()),
+    ]
     authors = next((_authors(a) for a in author_lists if a.get("Type", "authors") == "authors"), ())
     return Article(
         pmid=pmid,
@@ -487,7 +494,13 @@ def _chemicals(chemical_list: etree._Element | None) -> tuple[Chemical, ...]:
         substance = chemical.find("NameOfSubstance")
         if substance is not None and substance.text:
             registry = _text(chemical, "RegistryNumber")
-            chemicals.append(Chemical(substance.text.strip(), substance.get("UI"), None if registry == "0" else registry))
+            chemicals.append(
+                Chemical(
+                    substance.text.strip(),
+                    substance.get("UI"),
+                    None if registry == "0" else registry,
+                )
+            )
     return tuple(chemicals)
 
 

@@ -5,4 +5,11 @@ from __future__ import annotations
 from .files import RDF_FORMATS, rdf_format_for, write_text
 from .oxigraph import DEFAULT_STORE, KnowledgeStore, store_path
 
-__all__ = ["DEFAULT_STORE", "RDF_FORMATS", "KnowledgeStore", "rdf_format_for", "store_path", "write_text"]
+__all__ = [
+    "DEFAULT_STORE",
+    "RDF_FORMATS",
+    "KnowledgeStore",
+    "rdf_format_for",
+    "store_path",
+    "write_text",
+]

@@ -23,7 +23,14 @@ import pyoxigraph as ox
 from ..errors import GraphError, UnknownFormatError
 from ..model.namespaces import PREFIXES
 
-__all__ = ["RDF_FORMATS", "RdfFormat", "atomic_output", "prepared_parent", "rdf_format_for", "write_text"]
+__all__ = [
+    "RDF_FORMATS",
+    "RdfFormat",
+    "atomic_output",
+    "prepared_parent",
+    "rdf_format_for",
+    "write_text",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +104,14 @@ def _atomic(path: Path, compress: bool) -> Iterator[IO[bytes]]:
     try:
         with os.fdopen(fd, "wb") as raw:
             if compress:
-                with gzip.GzipFile(filename=path.name[:-3], mode="wb", fileobj=raw, compresslevel=_GZIP_LEVEL, mtime=0) as zipped:
-                    yield zipped
+                with gzip.GzipFile(
+                    filename=path.name[:-3],
+                    mode="wb",
+                    fileobj=raw,
+                    compresslevel=_GZIP_LEVEL,
+                    mtime=0,
+                ) as zipped:
+                    yield zipped  # type: ignore[misc]
             else:
                 yield raw
         os.replace(temp, path)
@@ -131,7 +144,6 @@ def write_text(texts: Iterable[str], path: Path) -> None:
             raise GraphError(f"cannot write {fmt.name} to {path}: {err}") from err
 
 
-def _parsed(texts: Iterable[str], quads: bool) -> Iterator[ox.Quad | ox.Triple]:
-    for text in texts:
-        for quad in ox.parse(text, format=ox.RdfFormat.N_QUADS):
-            yield quad if quads else quad.triple
+def _parsed(texts: Iterable[str], quads: bool) -> Iterator[ox.Quad] | Iterator[ox.Triple]:
+    parsed = (quad for text in texts for quad in ox.parse(text, format=ox.RdfFormat.N_QUADS))
+    return parsed if quads else (quad.triple for quad in parsed)

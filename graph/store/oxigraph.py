@@ -10,7 +10,7 @@ is reported on the next open instead of passing silently.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
@@ -49,7 +49,9 @@ class KnowledgeStore:
 
     # opening and closing
     @classmethod
-    def open(cls, path: Path | str | None = None, *, read_only: bool = False, iris: Iris | None = None) -> KnowledgeStore:
+    def open(
+        cls, path: Path | str | None = None, *, read_only: bool = False, iris: Iris | None = None
+    ) -> KnowledgeStore:
         """Open (creating when writable) the store at ``path``; see :func:`store_path`."""
         where = store_path(path)
         iris = iris or Iris.from_env()
@@ -73,7 +75,12 @@ class KnowledgeStore:
     def __enter__(self) -> KnowledgeStore:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     @property
@@ -99,7 +106,9 @@ class KnowledgeStore:
                 self._store.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS)
             self._store.remove(flag)
         except OSError as err:
-            raise StoreError(f"{self.path}: writing the store failed ({err}); re-run the same build to complete it") from err
+            raise StoreError(
+                f"{self.path}: writing the store failed ({err}); re-run the same build to complete it"
+            ) from err
 
     def add_quads(self, nquads: str) -> None:
         """Add N-Quads text in one transaction (small data: provenance, metrics)."""
@@ -113,7 +122,8 @@ class KnowledgeStore:
     def interrupted_load(self) -> str | None:
         """The input whose load was cut short by a crash, or None when the store is clean."""
         for quad in self._store.quads_for_pattern(_IN_PROGRESS, None, None, self._prov_graph):
-            return str(quad.object.value)
+            if isinstance(quad.object, ox.Literal):
+                return quad.object.value
         return None
 
     # reading
@@ -152,9 +162,9 @@ class KnowledgeStore:
             raise StoreError(f"{self.path}: store opened read-only")
 
 
-def _open(opener: object, where: Path) -> ox.Store:
+def _open(opener: Callable[[], ox.Store], where: Path) -> ox.Store:
     try:
-        return opener()  # type: ignore[operator,no-any-return]
+        return opener()
     except OSError as err:
         if "lock" in str(err).lower():
             raise StoreLockedError(
