@@ -1,4 +1,4 @@
-"""The library functions behind the CLI commands: convert, build, stats, demo.
+"""The library functions behind the loading commands: convert and build.
 
 Each returns data (a summary dataclass) and never prints. Long work reports through an
 optional :class:`Progress` object, which the CLI renders as progress bars.
