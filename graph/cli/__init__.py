@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from . import core  # noqa: F401  (registers build, convert, query, stats, demo)
+from . import core, live  # noqa: F401  (register their commands)
 from ._common import cli
 
 __all__ = ["cli", "main"]

@@ -20,27 +20,63 @@ __all__ = ["build_command", "convert_command", "demo_command", "query_command", 
 DEMO_PMID = "28993889"
 
 
-@cli.command("build", short_help="Load PubMed files into the store.")
+@cli.command("build", short_help="Load PubMed files (or a PubMed search) into the store.")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @store_option
 @base_option
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
-def build_command(inputs: tuple[Path, ...], store: Path | None, base: str | None, jobs: int | None) -> None:
-    """Load PubMed XML files (.xml, .xml.gz) or directories into the store.
+@click.option("--query", "-q", metavar="TERMS", help="Load the hits of this PubMed search instead of files.")
+@click.option("--api-key", envvar="NCBI_API_KEY", metavar="KEY", help="With --query: NCBI API key [env NCBI_API_KEY].")
+@click.option("--email", envvar="NCBI_EMAIL", metavar="ADDRESS", help="With --query: your e-mail [env NCBI_EMAIL].")
+@click.option("--eutils-url", envvar="PUBGRAPH_EUTILS_URL", metavar="URL",
+              help="With --query: E-utilities base URL [env PUBGRAPH_EUTILS_URL].")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output/cache"),
+              show_default=True, help="With --query: where raw E-utilities responses are kept.")
+@click.option("--refresh", is_flag=True, help="With --query: ask NCBI again instead of answering from the cache.")
+def build_command(
+    inputs: tuple[Path, ...], store: Path | None, base: str | None, jobs: int | None, query: str | None,
+    api_key: str | None, email: str | None, eutils_url: str | None, cache_dir: Path, refresh: bool,
+) -> None:
+    """Load PubMed files or directories, or the hits of a PubMed search, into the store.
 
-    Files are applied in the order given (directories sorted), so pass the baseline
-    before the update files. A record already in the store is replaced; a
-    <DeleteCitation> removes it. A file that fails to read leaves the store as it was.
+    Files: PubMed XML (.xml, .xml.gz) and PubMed format text (.nbib, .txt: what
+    pubmed.gov's "Save" writes). They are applied in the order given (directories
+    sorted), so pass the baseline before the update files. A record already in the
+    store is replaced; a <DeleteCitation> removes it. A file that fails to read leaves
+    the store as it was.
+
+    With --query, the search runs on NCBI's E-utilities (see pubgraph fetch --help for
+    rate limits, cache and resuming) and its records are loaded, with the query, date,
+    counts and E-utilities used recorded in the store's provenance graph.
 
     \b
     Examples:
       pubgraph build efetch.xml
+      pubgraph build exported-from-pubmed.nbib
       pubgraph build pubmed26n0001.xml.gz updates/ --store /data/kg
+      pubgraph build --query 'hemangiopericytoma AND spine[mh]'
     """
+    from .live import LiveBars, client_from_options, harvest_line, warnings_as_lines
+
+    if query is not None:
+        if inputs:
+            raise click.UsageError("give input files or --query, not both")
+        from ..live import build_query
+
+        live_bars = LiveBars()
+        try:
+            with client_from_options(api_key, email, eutils_url, cache_dir, refresh) as client:
+                harvest = build_query(query, store, client=client, base=base, jobs=jobs, progress=live_bars,
+                                      build_progress=live_bars)
+        finally:
+            live_bars.close()
+        click.echo(harvest_line(harvest, "built", harvest.build.store if harvest.build else store))
+        return
     files = inputs_or_fail(inputs)
     bars = Bars(len(files))
     try:
-        summary = build(files, store, base=base, jobs=jobs, progress=bars)
+        with warnings_as_lines():
+            summary = build(files, store, base=base, jobs=jobs, progress=bars)
     finally:
         bars.close()
     for warning in summary.warnings:

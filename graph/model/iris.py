@@ -80,6 +80,18 @@ class Iris:
     def reference(self, pmid: str, position: int) -> str:
         return f"{self.base}article/{pmid}/reference/{position}"
 
+    def citation(self, citing: str, cited: str) -> str:
+        """A citation link learnt without a reference entry (ELink), reified as ``cito:Citation``.
+
+        >>> Iris("http://x.org/").citation("1", "2")
+        'http://x.org/citation/1-2'
+        """
+        return f"{self.base}citation/{citing}-{cited}"
+
+    def elink_graph(self, pmid: str) -> str:
+        """The named graph of the citation links ELink reported for a citing PMID."""
+        return f"{self.base}graph/elink/{pmid}"
+
     # agents
     def person(self, pmid: str, position: int | str, author: Author) -> str:
         """ORCID IRI when the record has one with a valid checksum, else per-record."""

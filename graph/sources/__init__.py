@@ -22,6 +22,7 @@ __all__ = ["SOURCES", "expand_inputs", "guess_format", "read_chunks", "read_piec
 #: Format name -> module under ``graph.sources``.
 SOURCES: dict[str, str] = {
     "pubmed-xml": "pubmed_xml",
+    "pubmed-text": "medline_text",
 }
 
 

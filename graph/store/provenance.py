@@ -16,9 +16,10 @@ from ..model.namespaces import DCTERMS, PG, PROV, RDF, RDFS
 from ..model.terms import iri, literal
 
 if TYPE_CHECKING:
+    from ..live import Manifest
     from ..pipeline import FileSummary
 
-__all__ = ["load_activity_nquads", "software_agent"]
+__all__ = ["harvest_activity_nquads", "load_activity_nquads", "software_agent"]
 
 
 def software_agent(iris: Iris) -> str:
@@ -60,4 +61,51 @@ def load_activity_nquads(iris: Iris, summary: FileSummary, began: float, ended: 
         (agent, RDFS.label, literal(f"pubgraph {__version__}")),
         (agent, DCTERMS.hasVersion, literal(__version__)),
     ]
+    return "".join(f"{s} {p} {o} {graph} .\n" for s, p, o in triples)
+
+
+def harvest_activity_nquads(iris: Iris, manifest: Manifest) -> str:
+    """N-Quads describing one harvest from the E-utilities: what it asked, when, what came.
+
+    The activity ``prov:used`` each E-utility endpoint it called; the query, seeds, hops
+    and counts are its own properties (``ontologies/pubgraph.ttl``).
+
+    >>> from graph.live import Manifest
+    >>> m = Manifest("fetch", "https://e.org/", 0.0, 2.0, query="tumor", records=3, requests={"efetch": 1})
+    >>> text = harvest_activity_nquads(Iris("http://x.org/"), m)
+    >>> '<https://w3id.org/pubgraph/ontology/searchQuery> "tumor"' in text
+    True
+    """
+    graph = iri(iris.provenance_graph)
+    activity = iri(f"{iris.base}activity/{manifest.command}/{int(manifest.started * 1000)}")
+    agent = iri(software_agent(iris))
+    integer = lambda n: literal(str(n), "integer")  # noqa: E731
+    triples = [
+        (activity, RDF.type, PROV.Activity),
+        (activity, RDF.type, PG.EutilsHarvest),
+        (activity, RDFS.label, literal(manifest.label)),
+        (activity, PROV.startedAtTime, _timestamp(manifest.started)),
+        (activity, PROV.endedAtTime, _timestamp(manifest.ended)),
+        (activity, PROV.wasAssociatedWith, agent),
+        (activity, PG.recordCount, integer(manifest.records)),
+        (activity, PG.missingCount, integer(len(manifest.missing))),
+        (activity, PG.requestCount, integer(sum(manifest.requests.values()))),
+        (activity, PG.cachedResponseCount, integer(sum(manifest.cached.values()))),
+        (agent, RDF.type, PROV.SoftwareAgent),
+        (agent, RDFS.label, literal(f"pubgraph {__version__}")),
+        (agent, DCTERMS.hasVersion, literal(__version__)),
+    ]
+    if manifest.query is not None:
+        triples.append((activity, PG.searchQuery, literal(manifest.query)))
+    triples += [(activity, PG.seedPmid, literal(seed)) for seed in manifest.seeds]
+    if manifest.depth is not None:
+        triples.append((activity, PG.hops, integer(manifest.depth)))
+        triples.append((activity, PG.linkCount, integer(manifest.links)))
+    triples += [(activity, PG.linkName, literal(name)) for name in manifest.link_names]
+    if manifest.max_records is not None:
+        triples.append((activity, PG.maxRecords, integer(manifest.max_records)))
+    for utility in sorted({*manifest.requests, *manifest.cached}):
+        endpoint = iri(f"{manifest.eutils_url}{utility}.fcgi")
+        triples += [(activity, PROV.used, endpoint), (endpoint, RDF.type, PG.EutilsEndpoint),
+                    (endpoint, RDFS.label, literal(f"NCBI E-utilities {utility}"))]
     return "".join(f"{s} {p} {o} {graph} .\n" for s, p, o in triples)
