@@ -50,18 +50,28 @@ def load_activity_nquads(iris: Iris, summary: FileSummary, began: float, ended: 
         (activity, PROV.endedAtTime, _timestamp(ended)),
         (activity, PROV.used, entity),
         (activity, PROV.wasAssociatedWith, agent),
-        (activity, PG.recordCount, literal(str(summary.records), "integer")),
-        (activity, PG.deletionCount, literal(str(summary.deletions), "integer")),
-        (activity, PG.quadCount, literal(str(summary.quads), "integer")),
+        (activity, PG.recordCount, _integer(summary.records)),
+        (activity, PG.deletionCount, _integer(summary.deletions)),
+        (activity, PG.quadCount, _integer(summary.quads)),
         (entity, RDF.type, PROV.Entity),
         (entity, RDF.type, PG.InputFile),
         (entity, RDFS.label, literal(summary.path.name)),
         (entity, PG.sha256, literal(summary.sha256)),
+        *_agent_triples(agent),
+    ]
+    return "".join(f"{s} {p} {o} {graph} .\n" for s, p, o in triples)
+
+
+def _agent_triples(agent: str) -> list[tuple[str, str, str]]:
+    return [
         (agent, RDF.type, PROV.SoftwareAgent),
         (agent, RDFS.label, literal(f"pubgraph {__version__}")),
         (agent, DCTERMS.hasVersion, literal(__version__)),
     ]
-    return "".join(f"{s} {p} {o} {graph} .\n" for s, p, o in triples)
+
+
+def _integer(n: int) -> str:
+    return literal(str(n), "integer")
 
 
 def harvest_activity_nquads(iris: Iris, manifest: Manifest) -> str:
@@ -79,7 +89,6 @@ def harvest_activity_nquads(iris: Iris, manifest: Manifest) -> str:
     graph = iri(iris.provenance_graph)
     activity = iri(f"{iris.base}activity/{manifest.command}/{int(manifest.started * 1000)}")
     agent = iri(software_agent(iris))
-    integer = lambda n: literal(str(n), "integer")  # noqa: E731
     triples = [
         (activity, RDF.type, PROV.Activity),
         (activity, RDF.type, PG.EutilsHarvest),
@@ -87,23 +96,21 @@ def harvest_activity_nquads(iris: Iris, manifest: Manifest) -> str:
         (activity, PROV.startedAtTime, _timestamp(manifest.started)),
         (activity, PROV.endedAtTime, _timestamp(manifest.ended)),
         (activity, PROV.wasAssociatedWith, agent),
-        (activity, PG.recordCount, integer(manifest.records)),
-        (activity, PG.missingCount, integer(len(manifest.missing))),
-        (activity, PG.requestCount, integer(sum(manifest.requests.values()))),
-        (activity, PG.cachedResponseCount, integer(sum(manifest.cached.values()))),
-        (agent, RDF.type, PROV.SoftwareAgent),
-        (agent, RDFS.label, literal(f"pubgraph {__version__}")),
-        (agent, DCTERMS.hasVersion, literal(__version__)),
+        (activity, PG.recordCount, _integer(manifest.records)),
+        (activity, PG.missingCount, _integer(len(manifest.missing))),
+        (activity, PG.requestCount, _integer(sum(manifest.requests.values()))),
+        (activity, PG.cachedResponseCount, _integer(sum(manifest.cached.values()))),
+        *_agent_triples(agent),
     ]
     if manifest.query is not None:
         triples.append((activity, PG.searchQuery, literal(manifest.query)))
     triples += [(activity, PG.seedPmid, literal(seed)) for seed in manifest.seeds]
     if manifest.depth is not None:
-        triples.append((activity, PG.hops, integer(manifest.depth)))
-        triples.append((activity, PG.linkCount, integer(manifest.links)))
+        triples.append((activity, PG.hops, _integer(manifest.depth)))
+        triples.append((activity, PG.linkCount, _integer(manifest.links)))
     triples += [(activity, PG.linkName, literal(name)) for name in manifest.link_names]
     if manifest.max_records is not None:
-        triples.append((activity, PG.maxRecords, integer(manifest.max_records)))
+        triples.append((activity, PG.maxRecords, _integer(manifest.max_records)))
     for utility in sorted({*manifest.requests, *manifest.cached}):
         endpoint = iri(f"{manifest.eutils_url}{utility}.fcgi")
         triples += [(activity, PROV.used, endpoint), (endpoint, RDF.type, PG.EutilsEndpoint),
