@@ -42,6 +42,19 @@ class QueryResult:
             return "ask"
         return "graph" if self.triples or not self.variables else "select"
 
+    def select(self, *names: str, limit: int | None = None) -> QueryResult:
+        """The same answer with only the named columns (and at most ``limit`` rows).
+
+        >>> QueryResult(("a", "b"), ((ox.Literal("1"), ox.Literal("2")),)).select("b").values()
+        [{'b': '2'}]
+        """
+        unknown = [name for name in names if name not in self.variables]
+        if unknown:
+            raise QueryError(f"no column {unknown[0]!r} in the result (columns: {', '.join(self.variables)})")
+        picks = [self.variables.index(name) for name in names]
+        rows = tuple(tuple(row[i] for i in picks) for row in self.rows[:limit])
+        return QueryResult(tuple(names), rows)
+
     def values(self) -> list[dict[str, str | None]]:
         """Rows as plain dicts of text values, the form a program usually wants."""
         return [

@@ -232,13 +232,21 @@ def demo_command(store: Path | None) -> None:
     click.echo("  ".join(f"{label}: {stats.counts[label]:,}" for label in ("articles", "persons", "journals", "citation links")))
     from ..queries import get_saved
 
-    for title, name, params in (
-        ("Most cited articles", "top-cited", {}),
-        (f"References of PMID {DEMO_PMID}", "references", {"pmid": DEMO_PMID}),
+    for title, name, params, columns in (
+        ("Most cited articles", "top-cited", {}, ("citations", "pmid", "year", "firstAuthor", "title")),
+        (
+            f"References of PMID {DEMO_PMID}",
+            "references",
+            {"pmid": DEMO_PMID},
+            ("position", "citedPmid", "citedYear", "citedTitle"),
+        ),
+        ("Co-authors of Kawahara", "coauthors", {"name": "Kawahara"}, ()),
     ):
-        click.echo(f"\n{title}  (pubgraph query --saved {name}{''.join(f' -p {k}={v}' for k, v in params.items())})")
+        options = "".join(f" -p {k}={v}" for k, v in params.items())
+        click.echo(f"\n{title}  (pubgraph query --saved {name}{options})")
         result = run_query(get_saved(name).render(params), target)
-        write_result(type(result)(result.variables, result.rows[:8]), "table", sys.stdout, width=50)
+        shown = result.select(*(columns or result.variables), limit=6)
+        write_result(shown, "table", sys.stdout, width=60)
     option = "" if store is None else f" --store {target}"
     click.echo(
         "\nWhat to try next:\n"
