@@ -331,8 +331,11 @@ def _heading(emit: Emit, mesh: _Shared, s: str, heading: MeshHeading) -> None:
         emit(s, FABIO.hasSubjectTerm, pair)
         if qualifier.major:
             emit(s, FABIO.hasPrimarySubjectTerm, pair)
-        mesh.label(iri(Iris.mesh(qualifier.ui)), qualifier.name, MESHV.Qualifier)
+        qualifier_term = iri(Iris.mesh(qualifier.ui))
+        mesh.label(qualifier_term, qualifier.name, MESHV.Qualifier)
         mesh.label(pair, f"{heading.name}/{qualifier.name}", MESHV.DescriptorQualifierPair)
+        mesh(pair, MESHV.hasDescriptor, descriptor)
+        mesh(pair, MESHV.hasQualifier, qualifier_term)
 
 
 def _funding(emit: Emit, share: _Shared, s: str, article: Article, iris: Iris) -> None:
