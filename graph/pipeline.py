@@ -42,6 +42,8 @@ class Progress(Protocol):
 
     def advanced(self, position: int, records: int) -> None: ...
 
+    def loading(self, path: Path, quads: int) -> None: ...
+
     def file_done(self, summary: FileSummary) -> None: ...
 
 
@@ -244,6 +246,8 @@ def _build_file(
 ) -> FileSummary:
     began = time.time()
     staged, summary, replaced = _stage(path, staging, converter, progress)
+    if progress:
+        progress.loading(path, summary.quads)
     kg.apply(staged, replaced, marker=str(path))
     kg.add_quads(load_activity_nquads(kg.iris, summary, began, time.time()))
     staged.unlink()

@@ -7,6 +7,7 @@ The CLI is the only part of pubgraph that prints or exits: library errors
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -86,6 +87,7 @@ class Bars:
             tqdm(total=total_files, unit="file", desc="files", disable=None, position=0) if total_files > 1 else None
         )
         self._bar: tqdm | None = None
+        self._ticking = threading.Event()
 
     def file_started(self, path: Path, size: int) -> None:
         self._bar = tqdm(
@@ -105,7 +107,28 @@ class Bars:
             rate = f", {records / elapsed:,.0f}/s" if elapsed else ""
             self._bar.set_postfix_str(f"{records:,} records{rate}", refresh=False)
 
+    def loading(self, path: Path, quads: int) -> None:
+        if self._bar is not None:
+            self._bar.close()
+        self._bar = tqdm(
+            desc=f"{path.name}: loading {quads:,} quads into the store",
+            total=None,
+            bar_format="{desc} {elapsed}",
+            disable=None,
+            leave=False,
+            position=1,
+        )
+        # The store's bulk loader reports nothing while it works: keep the clock moving.
+        self._ticking = threading.Event()
+        threading.Thread(target=self._tick, args=(self._bar, self._ticking), daemon=True).start()
+
+    @staticmethod
+    def _tick(bar: tqdm, stop: threading.Event) -> None:
+        while not stop.wait(0.5):
+            bar.refresh()
+
     def file_done(self, summary: FileSummary) -> None:
+        self._ticking.set()
         if self._bar is not None:
             self._bar.close()
             self._bar = None
