@@ -1,0 +1,232 @@
+"""Node metrics as plain functions of a graph: each returns a dict keyed by node.
+
+Counts follow the graph's direction: in a citation network (citing -> cited) the in-degree
+is the citations a work received within the network, the out-degree its references there.
+On weighted graphs ``weight`` counts (joint articles, shared references …), so degrees are
+summed weights and PageRank follows weight; betweenness counts hops and ignores weight,
+because a heavier tie is a closer one, not a longer one.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any
+
+import networkx as nx
+
+from ..errors import NetworkError
+from ._kinds import COMMUNITY_METHODS
+
+__all__ = [
+    "COMMUNITY_METHODS",
+    "LOUVAIN_LIMIT",
+    "betweenness",
+    "citation_counts",
+    "communities",
+    "default_community_method",
+    "degree",
+    "h_index",
+    "node_metrics",
+    "pagerank",
+    "reference_counts",
+]
+
+Node = Hashable
+LOUVAIN_LIMIT = 5000
+# Five refinement rounds reach Louvain's modularity or better in a tenth of a second on
+# 20,000 nodes; iterating to a fixed point (-1) costs ten times more for the last 1 %.
+_LEIDEN_ROUNDS = 5
+
+
+def _directed(G: nx.Graph, what: str) -> None:
+    if not G.is_directed():
+        kind = G.graph.get("kind", "undirected")
+        raise NetworkError(f"{what} needs a directed network (citation, journal); the {kind} network is undirected")
+
+
+def citation_counts(G: nx.DiGraph) -> dict[Node, int]:
+    """Citations received within the network: the (weighted) in-degree.
+
+    >>> citation_counts(nx.DiGraph([("b", "a"), ("c", "a"), ("c", "b")]))
+    {'b': 1, 'a': 2, 'c': 0}
+    """
+    _directed(G, "citation counts")
+    return {node: int(count) for node, count in G.in_degree(weight="weight")}
+
+
+def reference_counts(G: nx.DiGraph) -> dict[Node, int]:
+    """References made within the network: the (weighted) out-degree.
+
+    >>> reference_counts(nx.DiGraph([("b", "a"), ("c", "a"), ("c", "b")]))
+    {'b': 1, 'a': 0, 'c': 2}
+    """
+    _directed(G, "reference counts")
+    return {node: int(count) for node, count in G.out_degree(weight="weight")}
+
+
+def degree(G: nx.Graph) -> dict[Node, int]:
+    """Neighbours of each node (co-authors, co-cited works …), ignoring weight.
+
+    >>> degree(nx.Graph([("a", "b"), ("a", "c")]))
+    {'a': 2, 'b': 1, 'c': 1}
+    """
+    return {node: int(count) for node, count in G.degree()}
+
+
+def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str | None = "weight") -> dict[Node, float]:
+    """PageRank (scipy power iteration); on citation networks rank flows to cited works.
+
+    >>> ranks = pagerank(nx.DiGraph([("b", "a"), ("c", "a")]))
+    >>> max(ranks, key=ranks.get)
+    'a'
+    """
+    if G.number_of_nodes() == 0:
+        return {}
+    try:
+        return {node: float(value) for node, value in nx.pagerank(G, alpha=alpha, weight=weight).items()}
+    except nx.PowerIterationFailedConvergence as err:
+        raise NetworkError(f"PageRank did not converge ({err}); try another alpha") from err
+
+
+def betweenness(G: nx.Graph, *, exact_limit: int = 2000, samples: int = 256, seed: int = 0) -> dict[Node, float]:
+    """Normalised betweenness centrality, estimated from ``samples`` sources past ``exact_limit`` nodes.
+
+    Exact betweenness costs O(nodes x edges); sampling pivots (Brandes & Pich 2007) keeps
+    large networks to seconds, with the same ``seed`` giving the same answer.
+
+    >>> betweenness(nx.path_graph(3))
+    {0: 0.0, 1: 1.0, 2: 0.0}
+    """
+    k = samples if G.number_of_nodes() > exact_limit else None
+    return {node: float(v) for node, v in nx.betweenness_centrality(G, k=k, seed=seed).items()}
+
+
+def communities(
+    G: nx.Graph, *, method: str = "louvain", resolution: float = 1.0, seed: int = 0, weight: str | None = "weight"
+) -> dict[Node, int]:
+    """Community of each node: 0 is the largest, ties by first node; direction is ignored.
+
+    ``louvain`` is networkx's; ``leiden`` (modularity, Traag et al. 2019) needs the optional
+    python-igraph (``pip install 'pubgraph[leiden]'``) and is some 50 times faster on large
+    graphs; ``label-propagation`` (networkx's fast label propagation) is quicker still and
+    coarser, for drawing very large networks without igraph.
+
+    >>> two_triangles = nx.Graph([(1, 2), (2, 3), (1, 3), (4, 5), (5, 6), (4, 6), (3, 4)])
+    >>> communities(two_triangles)
+    {1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 1}
+    """
+    if method not in COMMUNITY_METHODS:
+        raise NetworkError(f"unknown community method {method!r}; use one of {', '.join(COMMUNITY_METHODS)}")
+    undirected = G.to_undirected(as_view=True) if G.is_directed() else G
+    if undirected.number_of_nodes() == 0:
+        return {}
+    finder = {"leiden": _leiden, "louvain": _louvain, "label-propagation": _fast_label_propagation}[method]
+    groups = finder(undirected, resolution, seed, weight)
+    position = {node: i for i, node in enumerate(G)}
+    ordered = sorted(groups, key=lambda group: (-len(group), min(position[n] for n in group)))
+    return {node: index for index, group in enumerate(ordered) for node in group}
+
+
+def _louvain(G: nx.Graph, resolution: float, seed: int, weight: str | None) -> list[set[Node]]:
+    found = nx.community.louvain_communities(G, weight=weight, resolution=resolution, seed=seed)
+    return [set(group) for group in found]
+
+
+def _leiden(G: nx.Graph, resolution: float, seed: int, weight: str | None) -> list[set[Node]]:
+    try:
+        import igraph
+    except ImportError as err:
+        raise NetworkError(
+            "community method 'leiden' needs python-igraph: pip install 'pubgraph[leiden]' (or use --method louvain)"
+        ) from err
+    nodes = list(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    graph = igraph.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in G.edges()])
+    weights = [float(d.get(weight, 1)) for _a, _b, d in G.edges(data=True)] if weight else None
+    previous = igraph.set_random_number_generator(random.Random(seed))
+    try:
+        found = graph.community_leiden(
+            objective_function="modularity", weights=weights, resolution=resolution, n_iterations=_LEIDEN_ROUNDS
+        )
+    finally:
+        igraph.set_random_number_generator(previous)
+    return [{nodes[i] for i in members} for members in found]
+
+
+def _fast_label_propagation(G: nx.Graph, resolution: float, seed: int, weight: str | None) -> list[set[Node]]:
+    return [set(group) for group in nx.community.fast_label_propagation_communities(G, weight=weight, seed=seed)]
+
+
+def default_community_method(nodes: int) -> str:
+    """What pages colour by: Leiden when python-igraph is installed; else Louvain up to
+    ``LOUVAIN_LIMIT`` nodes and fast label propagation beyond (seconds instead of minutes).
+
+    >>> default_community_method(10) in ("leiden", "louvain")
+    True
+    """
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        return "louvain" if nodes <= LOUVAIN_LIMIT else "label-propagation"
+    return "leiden"
+
+
+def h_index(A: nx.Graph, C: nx.DiGraph) -> dict[Node, int]:
+    """Each author's h-index within the corpus: h papers with at least h citations in ``C``.
+
+    ``A`` is a co-authorship network (nodes carry ``pmids``, space-separated); ``C`` a
+    citation network whose nodes are PMIDs. Citations are those ``C`` holds, so the index
+    measures standing inside the loaded literature, not in the world.
+
+    >>> A = nx.Graph(); A.add_node("x", pmids="1 2 3")
+    >>> C = nx.DiGraph([("4", "1"), ("5", "1"), ("4", "2"), ("5", "2"), ("4", "3")])
+    >>> h_index(A, C)
+    {'x': 2}
+    """
+    if A.is_directed():
+        raise NetworkError("h_index needs the co-authorship network first, then the citation network")
+    _directed(C, "h_index's citation network")
+    cited = citation_counts(C)
+    return {
+        author: _h([cited.get(p, 0) for p in str(data.get("pmids", "")).split()]) for author, data in A.nodes(data=True)
+    }
+
+
+def _h(counts: list[int]) -> int:
+    ordered = sorted(counts, reverse=True)
+    return sum(1 for rank, count in enumerate(ordered, start=1) if count >= rank)
+
+
+def node_metrics(
+    G: nx.Graph,
+    *,
+    with_betweenness: bool = True,
+    method: str = "louvain",
+    seed: int = 0,
+    extra: Mapping[str, Callable[[nx.Graph], Mapping[Node, Any]]] | None = None,
+) -> dict[str, dict[Node, Any]]:
+    """The standard table: metric name -> node -> value, for the CLI and for write-back.
+
+    Directed networks get ``citations`` and ``references`` (within the network),
+    undirected ones ``degree`` and ``strength``; all get ``pagerank``, ``betweenness``
+    (unless ``with_betweenness=False``) and ``community``.
+
+    >>> table = node_metrics(nx.DiGraph([("b", "a"), ("c", "a")]))
+    >>> sorted(table), table["citations"]["a"]
+    (['betweenness', 'citations', 'community', 'pagerank', 'references'], 2)
+    """
+    table: dict[str, dict[Node, Any]] = {}
+    if G.is_directed():
+        table["citations"] = citation_counts(G)
+        table["references"] = reference_counts(G)
+    else:
+        table["degree"] = degree(G)
+        table["strength"] = {node: int(s) for node, s in G.degree(weight="weight")}
+    table["pagerank"] = pagerank(G)
+    if with_betweenness:
+        table["betweenness"] = betweenness(G, seed=seed)
+    table["community"] = communities(G, method=method, seed=seed)
+    for name, function in (extra or {}).items():
+        table[name] = dict(function(G))
+    return table

@@ -1,0 +1,249 @@
+"""One self-contained, offline HTML page of a network: ``render_page``.
+
+The page inlines vis-network, its data and its script, and makes no request (its
+Content-Security-Policy forbids any). Positions are computed here (see ``layout``) and
+physics is off, so thousands of nodes stay responsive. Networks larger than ``top`` are cut
+to their ``top`` nodes by PageRank, and the page says so. The data travels as one JSON
+block with ``<``, ``>`` and ``&`` escaped, and the script shows it as text only, so a title
+holding ``<script>`` is displayed, not run.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ..errors import NetworkError
+from ..network.metrics import communities, default_community_method, pagerank
+from ..store.files import atomic_output
+from ._assets import vis_assets
+from ._template import PAGE
+from .layout import LAYOUTS, force_layout, node_year, timeline_layout
+from .style import COLOR_BY, SIZE_BY, Colouring, colouring, short_label, sizes
+
+__all__ = ["COLOR_BY", "LAYOUTS", "SIZE_BY", "PageSummary", "render_page"]
+
+Node = Hashable
+_LABELLED = 40
+_KIND_TITLES = {
+    "citation": "Citation network",
+    "cocitation": "Co-citation network",
+    "coupling": "Bibliographic coupling network",
+    "coauthor": "Co-authorship network",
+    "mesh": "MeSH co-occurrence network",
+    "keyword": "Keyword co-occurrence network",
+    "journal": "Journal citation network",
+}
+_FACTS = ("citations", "local_citations", "references", "articles", "self_citations", "orcid", "pagerank", "community")
+_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+@dataclass(frozen=True, slots=True)
+class PageSummary:
+    """What was drawn: nodes and edges on the page, of how many, file size and time."""
+
+    path: Path
+    nodes: int
+    edges: int
+    total_nodes: int
+    total_edges: int
+    bytes: int
+    seconds: float
+
+    @property
+    def cut(self) -> bool:
+        return self.nodes < self.total_nodes
+
+
+def render_page(
+    G: nx.Graph,
+    path: Path | str,
+    *,
+    color: str = "community",
+    size: str = "citations",
+    layout: str = "force",
+    top: int = 5000,
+    title: str | None = None,
+    seed: int = 0,
+) -> PageSummary:
+    """Write ``G`` as one offline HTML page at ``path``.
+
+    ``color``: community | year | journal; ``size``: citations | pagerank | degree;
+    ``layout``: force | timeline.
+
+    >>> import tempfile
+    >>> G = nx.DiGraph([("2", "1")], kind="citation")
+    >>> summary = render_page(G, Path(tempfile.mkdtemp()) / "map.html")
+    >>> summary.nodes, summary.edges, summary.cut
+    (2, 1, False)
+    """
+    started = time.perf_counter()
+    _check(G, color, size, layout, top)
+    ranks = pagerank(G)
+    shown = _cut(G, ranks, top)
+    groups = communities(shown, method=default_community_method(shown.number_of_nodes()), seed=seed)
+    payload = _payload(G, shown, ranks, groups, color, size, layout, seed)
+    page = _page(payload, title or _KIND_TITLES.get(str(G.graph.get("kind")), "Network"))
+    written = _write(Path(path), page)
+    return PageSummary(
+        Path(path),
+        shown.number_of_nodes(),
+        shown.number_of_edges(),
+        G.number_of_nodes(),
+        G.number_of_edges(),
+        written,
+        time.perf_counter() - started,
+    )
+
+
+def _check(G: nx.Graph, color: str, size: str, layout: str, top: int) -> None:
+    for name, value, allowed in (("color", color, COLOR_BY), ("size", size, SIZE_BY), ("layout", layout, LAYOUTS)):
+        if value not in allowed:
+            raise NetworkError(f"unknown --{name} {value!r}; use one of {', '.join(allowed)}")
+    if top < 1:
+        raise NetworkError(f"--top must be 1 or more, not {top}")
+    if G.number_of_nodes() == 0:
+        raise NetworkError("the network is empty, so there is nothing to draw; widen --where or lower --min-weight")
+
+
+def _cut(G: nx.Graph, ranks: Mapping[Node, float], top: int) -> nx.Graph:
+    if G.number_of_nodes() <= top:
+        return G
+    order = {node: i for i, node in enumerate(G)}
+    kept = sorted(G, key=lambda n: (-ranks.get(n, 0.0), order[n]))[:top]
+    return G.subgraph(sorted(kept, key=order.__getitem__)).copy()
+
+
+def _payload(
+    G: nx.Graph,
+    shown: nx.Graph,
+    ranks: Mapping[Node, float],
+    groups: Mapping[Node, int],
+    color: str,
+    size: str,
+    layout: str,
+    seed: int,
+) -> dict[str, Any]:
+    nodes = list(shown)
+    index = {node: i for i, node in enumerate(nodes)}
+    scheme = colouring(shown, color, groups, ranks)
+    radius, size_title = sizes(shown, size, ranks)
+    if layout == "timeline":
+        positions, axis = timeline_layout(shown, groups, ranks, seed=seed)
+    else:
+        positions, axis = force_layout(shown, groups, ranks, seed=seed), None
+    ys = [positions[n][1] for n in nodes]
+    years = [y for y in (node_year(shown.nodes[n]) for n in nodes) if y is not None]
+    return {
+        "directed": shown.is_directed(),
+        "nodes": _node_columns(shown, nodes, positions, radius, scheme, ranks, groups),
+        "edges": _edge_columns(shown, index),
+        "palette": scheme.palette,
+        "legend": scheme.legend,
+        "colorTitle": scheme.title,
+        "sizeTitle": size_title,
+        "facts": _facts(shown, nodes, ranks, groups),
+        "notice": _notice(G, shown),
+        "years": [min(years), max(years)] if years else None,
+        "axis": [[x, label] for x, label in axis] if axis is not None else None,
+        "bounds": [min(ys, default=0.0), max(ys, default=0.0)],
+    }
+
+
+def _node_columns(
+    G: nx.Graph,
+    nodes: list[Node],
+    positions: Mapping[Node, tuple[float, float]],
+    radius: Mapping[Node, float],
+    scheme: Colouring,
+    ranks: Mapping[Node, float],
+    groups: Mapping[Node, int],
+) -> dict[str, list[Any]]:
+    labelled = set(sorted(nodes, key=lambda n: -radius[n])[:_LABELLED])
+    columns: dict[str, list[Any]] = {
+        k: []
+        for k in ("id", "key", "x", "y", "size", "color", "label", "title", "authors", "journal", "year", "pmid", "doi")
+    }
+    for i, node in enumerate(nodes):
+        data = G.nodes[node]
+        x, y = positions[node]
+        columns["id"].append(i)
+        columns["key"].append(str(node))
+        columns["x"].append(round(x, 1))
+        columns["y"].append(round(y, 1))
+        columns["size"].append(round(radius[node], 2))
+        columns["color"].append(scheme.index[node])
+        columns["label"].append(short_label(node, data) if node in labelled else "")
+        columns["title"].append(str(data.get("title") or data.get("label") or node))
+        columns["authors"].append(str(data.get("authors", "")))
+        columns["journal"].append(str(data.get("journal", "")))
+        columns["year"].append(node_year(data))
+        columns["pmid"].append(str(data.get("pmid", "")))
+        columns["doi"].append(str(data.get("doi", "")))
+    return columns
+
+
+def _edge_columns(G: nx.Graph, index: Mapping[Node, int]) -> dict[str, list[Any]]:
+    sources, targets, weights = [], [], []
+    for a, b, data in G.edges(data=True):
+        sources.append(index[a])
+        targets.append(index[b])
+        weights.append(float(data.get("weight", 1)))
+    columns: dict[str, list[Any]] = {"from": sources, "to": targets}
+    heaviest = max(weights, default=1.0)
+    if heaviest > 1:
+        columns["width"] = [round(0.5 + 4.5 * w / heaviest, 2) for w in weights]
+    return columns
+
+
+def _facts(G: nx.Graph, nodes: list[Node], ranks: Mapping[Node, float], groups: Mapping[Node, int]) -> dict[str, Any]:
+    present = [name for name in _FACTS[:-2] if any(name in G.nodes[n] for n in nodes)]
+    values = [[G.nodes[n].get(name) for n in nodes] for name in present]
+    values.append([f"{ranks.get(n, 0.0):.2e}" for n in nodes])
+    values.append([groups.get(n, 0) + 1 for n in nodes])
+    return {"names": [name.replace("_", " ") for name in present] + ["PageRank", "community"], "values": values}
+
+
+def _notice(G: nx.Graph, shown: nx.Graph) -> str:
+    parts = []
+    if shown.number_of_nodes() < G.number_of_nodes():
+        parts.append(
+            f"Showing the top {shown.number_of_nodes():,} of {G.number_of_nodes():,} nodes by PageRank "
+            f"({shown.number_of_edges():,} of {G.number_of_edges():,} links)."
+        )
+    if G.graph.get("where"):
+        parts.append(f"Filter: {G.graph['where']}.")
+    if G.graph.get("min_weight", 1) > 1:
+        parts.append(f"Links of weight {G.graph['min_weight']} or more.")
+    return " ".join(parts)
+
+
+def _page(payload: dict[str, Any], title: str) -> str:
+    script, style = vis_assets()
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    values = {
+        "TITLE": html.escape(title),
+        "VIS_CSS": style,
+        "VIS_JS": script,
+        "DATA": re.sub("[<>&\u2028\u2029]", lambda m: _ESCAPES[m.group()], data),
+    }
+    # One pass, so nothing inserted is searched again for markers.
+    return re.sub(r"@@(TITLE|VIS_CSS|VIS_JS|DATA)@@", lambda m: values[m.group(1)], PAGE)
+
+
+def _write(path: Path, page: str) -> int:
+    encoded = page.encode("utf-8")
+    try:
+        with atomic_output(path, compress=False) as out:
+            out.write(encoded)
+    except OSError as err:
+        raise NetworkError(f"cannot write {path}: {err.strerror or err}") from err
+    return len(encoded)

@@ -1,0 +1,165 @@
+"""Node colours (with their legend) and node sizes for a page.
+
+Colours come from a 12-colour qualitative palette (Tableau 10 plus two) for communities
+and journals, the largest first, the rest grey; years use a sequential scale (viridis) in
+up to eight equal bins. Sizes grow with the square root of the value, so areas compare.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ._options import COLOR_BY, SIZE_BY
+from .layout import node_year
+
+__all__ = ["COLOR_BY", "SIZE_BY", "Colouring", "colouring", "short_label", "sizes"]
+
+Node = Hashable
+_QUALITATIVE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#17becf",
+    "#bcbd22",
+    "#8c564b",
+)
+_VIRIDIS = ("#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#a0da39", "#fde725")
+_GREY = "#b8b8b8"
+_MIN_SIZE, _MAX_SIZE = 6.0, 34.0
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"}
+
+
+@dataclass(frozen=True, slots=True)
+class Colouring:
+    """Palette, each node's index into it, and legend entries (text, palette index)."""
+
+    title: str
+    palette: list[str]
+    index: dict[Node, int]
+    legend: list[tuple[str, int]]
+
+
+def colouring(G: nx.Graph, by: str, groups: Mapping[Node, int], ranks: Mapping[Node, float]) -> Colouring:
+    """Colour nodes by ``community`` (``groups``), ``year`` or ``journal``.
+
+    >>> G = nx.Graph([("a", "b")]); G.nodes["a"]["year"] = 2000; G.nodes["b"]["year"] = 2010
+    >>> scheme = colouring(G, "year", {}, {})
+    >>> len(scheme.legend), scheme.legend[-1]
+    (6, ('2010', 5))
+    """
+    if by == "year":
+        return _by_year(G)
+    if by == "journal":
+        keys = {node: data.get("journal") for node, data in G.nodes(data=True)}
+        return _qualitative("Journal", keys, lambda key, n: str(key), "other journals", "no journal")
+    leaders = _leaders(G, groups, ranks)
+    return _qualitative(
+        "Community",
+        dict(groups),
+        lambda key, n: f"{n:,} nodes \u00b7 {leaders.get(key, '')}".rstrip(" \u00b7"),
+        "other communities",
+        "no community",
+        G,
+    )
+
+
+def _leaders(G: nx.Graph, groups: Mapping[Node, int], ranks: Mapping[Node, float]) -> dict[int, str]:
+    """Each community's highest-ranked node, to name it in the legend."""
+    best: dict[int, Node] = {}
+    for node, group in groups.items():
+        if group not in best or ranks.get(node, 0.0) > ranks.get(best[group], 0.0):
+            best[group] = node
+    return {group: f"e.g. {short_label(node, G.nodes[node])}" for group, node in best.items()}
+
+
+def short_label(node: Node, data: Mapping[str, object]) -> str:
+    """'Onoki 2018' for a work, the label (cut to 40 characters) for anything else.
+
+    >>> short_label("28993889", {"first_author": "Takahiro Onoki", "year": 2018})
+    'Onoki 2018'
+    """
+    if data.get("first_author"):
+        words = [w for w in str(data["first_author"]).split() if w.rstrip(".").lower() not in _SUFFIXES]
+        family = words[-1] if words else str(data["first_author"])
+        return f"{family} {data['year']}" if data.get("year") else family
+    text = str(data.get("label") or data.get("title") or node)
+    return text if len(text) <= 40 else text[:39] + "\u2026"
+
+
+def _qualitative(
+    title: str, keys: Mapping[Node, object], describe: object, rest: str, missing: str, G: nx.Graph | None = None
+) -> Colouring:
+    counts = Counter(key for key in keys.values() if key is not None)
+    ranked = [key for key, _n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+    chosen = {key: i for i, key in enumerate(ranked[: len(_QUALITATIVE)])}
+    palette = [*_QUALITATIVE[: len(chosen)], _GREY]
+    grey = len(palette) - 1
+    index = {node: chosen.get(key, grey) if key is not None else grey for node, key in keys.items()}
+    if G is not None:
+        index.update({node: grey for node in G if node not in index})
+    legend = [(describe(key, counts[key]), i) for key, i in chosen.items()]  # type: ignore[operator]
+    others = sum(counts[key] for key in ranked[len(chosen) :])
+    if others:
+        legend.append((f"{rest} ({others:,} nodes)", grey))
+    unknown = sum(1 for key in keys.values() if key is None)
+    if unknown:
+        legend.append((f"{missing} ({unknown:,})", grey))
+    return Colouring(title, palette, index, legend)
+
+
+def _by_year(G: nx.Graph) -> Colouring:
+    years = {node: node_year(data) for node, data in G.nodes(data=True)}
+    known = sorted({y for y in years.values() if y is not None})
+    if not known:
+        return Colouring("Year", [_GREY], dict.fromkeys(G, 0), [("no year", 0)])
+    low, high = known[0], known[-1]
+    width = math.ceil((high - low + 1) / len(_VIRIDIS))
+    bins = math.ceil((high - low + 1) / width)
+    palette = [_VIRIDIS[round(i * (len(_VIRIDIS) - 1) / max(bins - 1, 1))] for i in range(bins)] + [_GREY]
+    index = {node: (bins if y is None else (y - low) // width) for node, y in years.items()}
+    legend = []
+    for i in range(bins):
+        start, end = low + i * width, min(high, low + (i + 1) * width - 1)
+        legend.append((str(start) if start == end else f"{start}\u2013{end}", i))
+    if any(y is None for y in years.values()):
+        legend.append(("no year", bins))
+    return Colouring("Year", palette, index, legend)
+
+
+def sizes(G: nx.Graph, by: str, ranks: Mapping[Node, float]) -> tuple[dict[Node, float], str]:
+    """Node radius in pixels, and the legend line saying what it shows.
+
+    ``citations`` reads the nodes' ``citations`` (works), else ``articles`` (people,
+    terms, journals), else the weighted in-degree or degree.
+
+    >>> radius, title = sizes(nx.Graph([("a", "b"), ("a", "c")]), "degree", {})
+    >>> radius["a"] > radius["b"], title
+    (True, 'Size: degree')
+    """
+    values, title = _values(G, by, ranks)
+    largest = max(values.values(), default=0.0) or 1.0
+    radius = {n: _MIN_SIZE + (_MAX_SIZE - _MIN_SIZE) * math.sqrt(max(v, 0.0) / largest) for n, v in values.items()}
+    return radius, title
+
+
+def _values(G: nx.Graph, by: str, ranks: Mapping[Node, float]) -> tuple[dict[Node, float], str]:
+    if by == "pagerank":
+        return {n: ranks.get(n, 0.0) for n in G}, "Size: PageRank"
+    if by == "citations":
+        for attribute, label in (("citations", "citations in the store"), ("articles", "articles")):
+            if any(attribute in data for _n, data in G.nodes(data=True)):
+                return {n: float(d.get(attribute, 0)) for n, d in G.nodes(data=True)}, f"Size: {label}"
+        if G.is_directed():
+            return {n: float(v) for n, v in G.in_degree(weight="weight")}, "Size: citations in this network"
+    return {n: float(v) for n, v in G.degree()}, "Size: degree"
