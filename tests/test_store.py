@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from conftest import DATA, article_xml, delete_xml, run_cli, write_xml
 
 import graph
