@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from . import core, live, network  # noqa: F401  (register their commands)
+from . import core, live, network, remote  # noqa: F401  (register their commands)
 from ._common import cli
 
 __all__ = ["cli", "main"]

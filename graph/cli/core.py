@@ -28,14 +28,31 @@ DEMO_PMID = "28993889"
 @click.option("--query", "-q", metavar="TERMS", help="Load the hits of this PubMed search instead of files.")
 @click.option("--api-key", envvar="NCBI_API_KEY", metavar="KEY", help="With --query: NCBI API key [env NCBI_API_KEY].")
 @click.option("--email", envvar="NCBI_EMAIL", metavar="ADDRESS", help="With --query: your e-mail [env NCBI_EMAIL].")
-@click.option("--eutils-url", envvar="PUBGRAPH_EUTILS_URL", metavar="URL",
-              help="With --query: E-utilities base URL [env PUBGRAPH_EUTILS_URL].")
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output/cache"),
-              show_default=True, help="With --query: where raw E-utilities responses are kept.")
+@click.option(
+    "--eutils-url",
+    envvar="PUBGRAPH_EUTILS_URL",
+    metavar="URL",
+    help="With --query: E-utilities base URL [env PUBGRAPH_EUTILS_URL].",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("output/cache"),
+    show_default=True,
+    help="With --query: where raw E-utilities responses are kept.",
+)
 @click.option("--refresh", is_flag=True, help="With --query: ask NCBI again instead of answering from the cache.")
 def build_command(
-    inputs: tuple[Path, ...], store: Path | None, base: str | None, jobs: int | None, query: str | None,
-    api_key: str | None, email: str | None, eutils_url: str | None, cache_dir: Path, refresh: bool,
+    inputs: tuple[Path, ...],
+    store: Path | None,
+    base: str | None,
+    jobs: int | None,
+    query: str | None,
+    api_key: str | None,
+    email: str | None,
+    eutils_url: str | None,
+    cache_dir: Path,
+    refresh: bool,
 ) -> None:
     """Load PubMed files or directories, or the hits of a PubMed search, into the store.
 
@@ -66,8 +83,9 @@ def build_command(
         live_bars = LiveBars()
         try:
             with client_from_options(api_key, email, eutils_url, cache_dir, refresh) as client:
-                harvest = build_query(query, store, client=client, base=base, jobs=jobs, progress=live_bars,
-                                      build_progress=live_bars)
+                harvest = build_query(
+                    query, store, client=client, base=base, jobs=jobs, progress=live_bars, build_progress=live_bars
+                )
         finally:
             live_bars.close()
         click.echo(harvest_line(harvest, "built", harvest.build.store if harvest.build else store))
@@ -95,8 +113,13 @@ def _build_line(summary: BuildSummary) -> str:
 
 @cli.command("convert")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Output file; its extension picks the format: .nq .nt .ttl .trig .jsonld .rdf (+ .gz).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Output file; its extension picks the format: .nq .nt .ttl .trig .jsonld .rdf (+ .gz).",
+)
 @base_option
 @click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
 def convert_command(inputs: tuple[Path, ...], output: Path, base: str | None, jobs: int | None) -> None:
@@ -131,21 +154,43 @@ def convert_command(inputs: tuple[Path, ...], output: Path, base: str | None, jo
 
 @cli.command("query")
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a .rq file.")
+@click.option(
+    "-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a .rq file."
+)
 @click.option("--saved", metavar="NAME", help="Run a saved query (see --list).")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Parameter of a saved query; repeatable.")
+@click.option(
+    "--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Parameter of a saved query; repeatable."
+)
 @click.option("--list", "list_saved_queries", is_flag=True, help="List the saved queries and their parameters.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True)
 @store_option
+@click.option("--endpoint", metavar="URL", help="Ask this SPARQL endpoint instead of the store (pubgraph serve …).")
+@click.option("--user", metavar="NAME", help="With --endpoint: user name for HTTP authentication.")
+@click.option("--password-env", metavar="VAR", help="With --endpoint: environment variable holding the password.")
+@click.option("--token-env", metavar="VAR", help="With --endpoint: environment variable holding a bearer token.")
+@click.option("--digest", is_flag=True, help="With --endpoint: HTTP Digest instead of basic authentication.")
 def query_command(
-    sparql: str | None, query_file: Any, saved: str | None, params: tuple[str, ...],
-    list_saved_queries: bool, fmt: str, store: Path | None,
+    sparql: str | None,
+    query_file: Any,
+    saved: str | None,
+    params: tuple[str, ...],
+    list_saved_queries: bool,
+    fmt: str,
+    store: Path | None,
+    endpoint: str | None,
+    user: str | None,
+    password_env: str | None,
+    token_env: str | None,
+    digest: bool,
 ) -> None:
-    """Run a SPARQL query over the store.
+    """Run a SPARQL query over the store, or over any SPARQL endpoint.
 
     The prefixes rdf rdfs xsd owl dcterms foaf schema prov fabio cito biro c4o pro
     frbr frapo oco prism mesh meshv pg are predeclared, and the default graph is the
-    union of all records' named graphs.
+    union of all records' named graphs. With --endpoint the query goes over HTTP
+    (SPARQL 1.1 Protocol), the prefixes it does not declare are added, and the results
+    print the same way; serve the store with union default graph (pubgraph serve does)
+    for the same answers.
 
     \b
     Examples:
@@ -154,6 +199,8 @@ def query_command(
       pubgraph query --saved references -p pmid=28993889
       pubgraph query 'SELECT (COUNT(*) AS ?n) WHERE { ?a cito:cites ?b }'
       pubgraph query -f my-query.rq --format json
+      pubgraph query --endpoint http://127.0.0.1:7878/query --saved top-cited
+      pubgraph query --endpoint https://host/sparql --user u --password-env STORE_PW -f my-query.rq
     """
     if list_saved_queries:
         from ..queries import list_saved
@@ -171,7 +218,15 @@ def query_command(
         text = get_saved(saved).render(_params(params))
     else:
         text = sparql if sparql else query_file.read()
-    result = run_query(text, store_path(store))
+    if endpoint:
+        from ..remote_query import run_remote_query
+        from .remote import credentials
+
+        result = run_remote_query(text, endpoint, credentials=credentials(user, password_env, token_env, digest))
+    elif user or password_env or token_env or digest:
+        raise click.UsageError("--user, --password-env, --token-env and --digest go with --endpoint")
+    else:
+        result = run_query(text, store_path(store))
     write_result(result, fmt, sys.stdout)
 
 
@@ -200,10 +255,22 @@ def stats_command(store: Path | None, fmt: str) -> None:
     if fmt == "json":
         import json
 
-        click.echo(json.dumps({"store": str(stats.path), "quads": stats.quads, "named_graphs": stats.named_graphs,
-                               "loads": stats.loads, **stats.counts}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "store": str(stats.path),
+                    "quads": stats.quads,
+                    "named_graphs": stats.named_graphs,
+                    "loads": stats.loads,
+                    **stats.counts,
+                },
+                indent=2,
+            )
+        )
         return
-    click.echo(f"store {stats.path}: {stats.quads:,} quads in {stats.named_graphs:,} named graphs, {stats.loads} file loads")
+    click.echo(
+        f"store {stats.path}: {stats.quads:,} quads in {stats.named_graphs:,} named graphs, {stats.loads} file loads"
+    )
     width = max(len(label) for label in stats.counts)
     for label, count in stats.counts.items():
         click.echo(f"  {label:<{width}}  {count:>12,}")
@@ -229,7 +296,11 @@ def demo_command(store: Path | None) -> None:
     click.echo(_build_line(summary))
     click.echo()
     stats = store_stats(target)
-    click.echo("  ".join(f"{label}: {stats.counts[label]:,}" for label in ("articles", "persons", "journals", "citation links")))
+    click.echo(
+        "  ".join(
+            f"{label}: {stats.counts[label]:,}" for label in ("articles", "persons", "journals", "citation links")
+        )
+    )
     from ..queries import get_saved
 
     for title, name, params, columns in (
@@ -253,6 +324,7 @@ def demo_command(store: Path | None) -> None:
         f"  pubgraph stats{option}\n"
         f"  pubgraph query --list\n"
         f"  pubgraph query --saved cited-by -p pmid={DEMO_PMID}{option}\n"
-        f"  pubgraph query 'SELECT ?title WHERE {{ ?a fabio:hasPubMedId \"{DEMO_PMID}\" ; dcterms:title ?title }}'{option}\n"
+        f"  pubgraph query 'SELECT ?title WHERE {{ ?a fabio:hasPubMedId \"{DEMO_PMID}\" ;"
+        f" dcterms:title ?title }}'{option}\n"
         f"  pubgraph convert {sample_files()[0]} -o output/sample.ttl"
     )

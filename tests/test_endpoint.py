@@ -1,0 +1,331 @@
+"""The SPARQL endpoint (``pubgraph serve``), tested with SPARQLWrapper, a real client, and
+``pubgraph query --endpoint`` against it.
+
+Answers over HTTP must equal the local ones: the server takes the union of the named
+graphs as its default graph, as every query through pubgraph does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.error import HTTPError
+
+import pyoxigraph as ox
+import pytest
+import requests
+from conftest import run_cli
+from SPARQLWrapper import CSV, GET, JSON, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+import graph
+import graph.endpoint
+from graph.endpoint import Endpoint, serve, server_command
+from graph.errors import EndpointError, RemoteError, StoreError, StoreLockedError
+from graph.queries import list_saved
+from graph.query import run_query
+from graph.remote_query import run_remote_query
+
+# SPARQLWrapper parses RDF/XML answers with rdflib's deprecated ConjunctiveGraph.
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning:SPARQLWrapper"),
+]
+
+JOURNALS = "SELECT ?j ?title WHERE { ?j a fabio:Journal ; dcterms:title ?title } ORDER BY ?j"
+PREFIXED_JOURNALS = (
+    "PREFIX fabio: <http://purl.org/spar/fabio/> PREFIX dcterms: <http://purl.org/dc/terms/> " + JOURNALS
+)
+CONSTRUCT = "PREFIX fabio: <http://purl.org/spar/fabio/> CONSTRUCT { ?j ?p ?o } WHERE { ?j a fabio:Journal ; ?p ?o }"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("endpoint") / "store"
+    graph.build(graph.sample_files(), path, jobs=1)
+    return path
+
+
+@pytest.fixture(scope="module")
+def endpoint(store: Path) -> Iterator[Endpoint]:
+    with serve(store, port=free_port()) as running:
+        yield running
+
+
+def client(endpoint: Endpoint, query: str, fmt: str, method: str = GET) -> SPARQLWrapper:
+    wrapper = SPARQLWrapper(endpoint.query_url)
+    wrapper.setQuery(query)
+    wrapper.setReturnFormat(fmt)
+    wrapper.setMethod(method)
+    return wrapper
+
+
+def local_rows(store: Path, query: str) -> list[dict[str, str | None]]:
+    return run_query(query, store).values()
+
+
+# ------------------------------------------------------------------ protocol and content negotiation
+
+
+@pytest.mark.parametrize("method", [GET, POST])
+def test_select_as_json_and_xml(endpoint: Endpoint, store: Path, method: str) -> None:
+    expected = local_rows(store, JOURNALS)
+    assert len(expected) == 22
+    answer = client(endpoint, PREFIXED_JOURNALS, JSON, method).query().convert()
+    assert [{k: v["value"] for k, v in row.items()} for row in answer["results"]["bindings"]] == expected
+    document = client(endpoint, PREFIXED_JOURNALS, XML, method).query().convert()
+    titles = [
+        b.getElementsByTagName("literal")[0].firstChild.data
+        for b in document.getElementsByTagName("binding")
+        if b.getAttribute("name") == "title"
+    ]
+    assert titles == [row["title"] for row in expected]
+
+
+def test_select_as_csv_and_tsv(endpoint: Endpoint, store: Path) -> None:
+    expected = local_rows(store, JOURNALS)
+    text = client(endpoint, PREFIXED_JOURNALS, CSV).query().convert().decode("utf-8")
+    assert list(csv.DictReader(io.StringIO(text))) == expected
+    tsv = client(endpoint, PREFIXED_JOURNALS, TSV).query().convert().decode("utf-8").splitlines()
+    assert tsv[0] == "?j\t?title" and len(tsv) == 23
+    assert tsv[1].split("\t")[0] == f"<{expected[0]['j']}>"
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, RDFXML, N3])
+def test_construct_in_rdf_syntaxes(endpoint: Endpoint, store: Path, fmt: str) -> None:
+    expected = set(run_query(CONSTRUCT, store).triples)
+    assert len(expected) > 100
+    answer = client(endpoint, CONSTRUCT, fmt, POST).query()
+    media = answer.response.headers["Content-Type"].split(";")[0]
+    converted = answer.convert()
+    data = converted.serialize(format="nt").encode() if not isinstance(converted, bytes) else converted
+    syntax = ox.RdfFormat.N_TRIPLES if not isinstance(converted, bytes) else ox.RdfFormat.from_media_type(media)
+    assert {q.triple for q in ox.parse(data, format=syntax)} == expected
+
+
+def test_ask_and_describe(endpoint: Endpoint) -> None:
+    assert client(endpoint, "ASK { ?a <http://purl.org/spar/cito/cites> ?b }", JSON).query().convert()["boolean"]
+    described = requests.get(
+        endpoint.query_url,
+        headers={"Accept": "application/n-triples"},
+        params={"query": "DESCRIBE <https://w3id.org/pubgraph/article/28993889>"},
+        timeout=30,
+    )
+    assert described.status_code == 200 and "28993889" in described.text
+
+
+def test_query_page_in_the_browser(endpoint: Endpoint) -> None:
+    page = requests.get(endpoint.url + "/", headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+    assert "yasgui" in page.text.lower()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and not any(a.startswith(("http:", "https:", "//")) for a in assets)  # works offline
+    for asset in assets:
+        assert requests.get(f"{endpoint.url}/{asset.removeprefix('./').lstrip('/')}", timeout=30).status_code == 200
+
+
+def test_every_saved_query_answers_as_locally(endpoint: Endpoint, store: Path) -> None:
+    for saved in list_saved():
+        text = saved.render()
+        local = run_query(text, store)
+        assert run_remote_query(text, endpoint.query_url) == local, saved.name
+        # SPARQLWrapper guesses the query form from keywords, comments included ("loaded"
+        # reads as LOAD): give it the query without its comment lines.
+        bare = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        answer = client(endpoint, bare, JSON, POST).query().convert()
+        assert [{k: v["value"] for k, v in row.items()} for row in answer["results"]["bindings"]] == [
+            {k: v for k, v in row.items() if v is not None} for row in local.values()
+        ], saved.name
+
+
+# ------------------------------------------------------------------ safety
+
+
+def test_read_only_by_default(endpoint: Endpoint) -> None:
+    updater = SPARQLWrapper(endpoint.query_url, updateEndpoint=endpoint.update_url)
+    updater.setMethod(POST)
+    updater.setQuery("INSERT DATA { <http://e.org/s> <http://e.org/p> <http://e.org/o> }")
+    with pytest.raises(HTTPError, match="403"):
+        updater.query()
+    put = requests.put(
+        endpoint.store_url,
+        params={"graph": "http://e.org/g"},
+        data=b"<http://e.org/s> <http://e.org/p> 1 .",
+        headers={"Content-Type": "application/n-triples"},
+        timeout=30,
+    )
+    assert put.status_code == 403
+    assert endpoint.url.startswith("http://127.0.0.1:")
+
+
+def test_writable_only_when_asked(store: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    with serve(copy, port=free_port(), writable=True) as running:
+        updater = SPARQLWrapper(running.query_url, updateEndpoint=running.update_url)
+        updater.setMethod(POST)
+        updater.setQuery("INSERT DATA { GRAPH <http://e.org/g> { <http://e.org/s> <http://e.org/p> 'new' } }")
+        updater.query()
+        assert "writable: SPARQL Update and Graph Store requests change the store" in running.warnings
+    assert run_query("ASK { <http://e.org/s> <http://e.org/p> 'new' }", copy).boolean is True
+
+
+def test_queries_stop_at_the_time_limit(store: Path) -> None:
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # 33 million rows
+    with serve(store, port=free_port(), timeout=1) as running:
+        started = time.monotonic()
+        with pytest.raises(RemoteError, match=r"cut short or invalid .*cancelled"):
+            run_remote_query(heavy, running.query_url)
+        assert time.monotonic() - started < 20
+        assert run_remote_query("ASK {}", running.query_url).boolean is True  # still serving
+
+
+def test_serving_a_store_another_process_writes(store: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import pyoxigraph, sys, time; s = pyoxigraph.Store({str(copy)!r}); "
+            "print('open', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "open"
+        with serve(copy, port=free_port()) as running:
+            assert running.warnings == (
+                f"{copy} is being written by process {writer.pid} (a build?): the endpoint answers from the store as "
+                "it was when it started; restart it after the build to see the new data",
+            )
+            assert run_remote_query(JOURNALS, running.query_url).values() == local_rows(store, JOURNALS)
+        with pytest.raises(StoreLockedError) as caught:
+            serve(copy, port=free_port(), writable=True)
+        assert str(caught.value) == (
+            f"{copy} is in use by process {writer.pid} (a running build, or another writable server); a writable "
+            "endpoint needs the store to itself: wait for it to finish, or serve read-only (without --writable)"
+        )
+    finally:
+        writer.communicate("")
+
+
+def test_start_failures_are_clear(
+    store: Path, tmp_path: Path, endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = int(endpoint.url.rsplit(":", 1)[1])
+    with pytest.raises(
+        EndpointError,
+        match=rf"^cannot listen on 127.0.0.1:{port} \(Address already in use\); "
+        "choose another --port or --host$",
+    ):
+        serve(store, port=port)
+    with pytest.raises(StoreError, match=r"^no store at .*: build one first"):
+        serve(tmp_path / "nothing", port=free_port())
+    monkeypatch.setattr(graph.endpoint.shutil, "which", lambda *args, **kwargs: None)
+    with pytest.raises(EndpointError) as caught:
+        serve(store, port=free_port())
+    assert str(caught.value) == (
+        "the oxigraph server program is not installed; install it with: pip install 'oxigraph>=0.5,<0.6'"
+    )
+
+
+def test_server_command_line() -> None:
+    command = server_command(
+        Path("kg"), host="0.0.0.0", port=8000, writable=True, timeout=300, cors=True, binary=Path("/opt/oxigraph")
+    )
+    assert command == [
+        "/opt/oxigraph",
+        "serve",
+        "--location",
+        "kg",
+        "--bind",
+        "0.0.0.0:8000",
+        "--union-default-graph",
+        "--timeout-s",
+        "300",
+        "--cors",
+    ]
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_query_endpoint_prints_what_the_store_prints(endpoint: Endpoint, store: Path) -> None:
+    for args in (
+        ["--saved", "top-cited", "--format", "csv"],
+        ["--saved", "references", "--format", "json"],
+        [JOURNALS, "--format", "tsv"],
+        ["--saved", "coauthors"],
+    ):
+        here = run_cli(["query", *args, "--store", store])
+        there = run_cli(["query", *args, "--endpoint", endpoint.query_url])
+        assert there == here and here[0] == 0, args
+    assert json.loads(
+        run_cli(["query", "ASK { ?s ?p ?o }", "--format", "json", "--endpoint", endpoint.query_url])[1]
+    ) == {"head": {}, "boolean": True}
+
+
+def test_query_endpoint_errors(endpoint: Endpoint) -> None:
+    code, _, err = run_cli(["query", "SELECT * WHERE { ?s ?p }", "--endpoint", endpoint.query_url])
+    assert code == 1 and err.startswith(f"error: the endpoint {endpoint.query_url} rejected the query: error at 1:")
+    code, _, err = run_cli(["query", "ASK {}", "--user", "u"])
+    assert code == 2 and "--user, --password-env, --token-env and --digest go with --endpoint" in err
+    dead = f"http://127.0.0.1:{free_port()}/query"
+    code, _, err = run_cli(["query", "ASK {}", "--endpoint", dead])
+    assert code == 1 and err == (
+        f"error: cannot reach {dead} (connection refused) after 3 attempts; is the server running and the URL right?\n"
+    )
+
+
+def test_serve_command_runs_until_interrupted(store: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph", "serve", "--store", str(store), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(60, process.kill)  # a hung server fails the test instead of the run
+    watchdog.start()
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(5)]
+        assert lines[0].startswith(
+            f"serving {store} (read-only; default graph: union of the named graphs; queries stop after 60 s)"
+        )
+        assert lines[2].split() == ["SPARQL", "query", f"http://127.0.0.1:{port}/query"]
+        assert lines[-1].strip() == "press Ctrl-C to stop"
+        assert run_remote_query("ASK { ?s ?p ?o }", f"http://127.0.0.1:{port}/query").boolean is True
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+        watchdog.cancel()
+    assert (process.returncode, err.strip()) == (0, "stopped")
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"}, timeout=5)
+
+
+def test_bad_queries_reach_sparqlwrapper_as_errors(endpoint: Endpoint) -> None:
+    with pytest.raises(QueryBadFormed):
+        client(endpoint, "SELECT * WHERE { ?s ?p }", JSON).query()
