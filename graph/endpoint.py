@@ -12,10 +12,14 @@ graphs as the default graph, as every other query through pubgraph does.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import sysconfig
 import tempfile
 import time
@@ -29,11 +33,21 @@ import requests
 from .errors import EndpointError, GraphError, StoreError, StoreLockedError
 from .store.oxigraph import store_path
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "Endpoint", "oxigraph_binary", "serve", "server_command"]
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "Endpoint",
+    "die_with_parent",
+    "lock_holder",
+    "oxigraph_binary",
+    "serve",
+    "server_command",
+]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def oxigraph_binary() -> Path:
@@ -154,7 +168,9 @@ def serve(
     command = server_command(where, host=host, port=port, writable=writable, timeout=timeout, cors=cors)
     _check_port_free(host, port)
     log = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the server; Endpoint.stop closes it)
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
+    )
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
     endpoint = Endpoint(url, where, writable, process, _warnings(where, host, holder, writable), log)
     try:
@@ -163,6 +179,16 @@ def serve(
         endpoint.stop()
         raise
     return endpoint
+
+
+def die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the thread that started it ends or its
+    process dies, even by SIGKILL, so no server outlives ``pubgraph serve`` (Linux prctl(2)
+    PR_SET_PDEATHSIG; a no-op elsewhere). Call :func:`serve` from a thread that lives as
+    long as the server should."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import requests
 
-from graph.endpoint import oxigraph_binary
+from graph.endpoint import die_with_parent, oxigraph_binary
 
 __all__ = ["Gateway", "KillAfter", "OxigraphServer", "Virtuoso", "free_port", "wait_until_up"]
 
@@ -69,7 +69,9 @@ class OxigraphServer:
             f"127.0.0.1:{self.port}",
             "--union-default-graph",
         ]
-        self.process = subprocess.Popen(command, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            command, stdout=log.open("ab"), stderr=subprocess.STDOUT, preexec_fn=die_with_parent
+        )
         wait_until_up(f"{self.url}/query", self.process, 20, log)
         return self
 
@@ -263,6 +265,7 @@ class Virtuoso:
             cwd=self.directory,
             stdout=log.open("ab"),
             stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
         )
         wait_until_up(f"{self.url}/sparql", self.process, 90, log)
         return self

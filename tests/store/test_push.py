@@ -260,9 +260,7 @@ def test_a_failed_count_check_says_what_to_do(demo_store: Path) -> None:
     fake = FakeStore()
     with pytest.raises(RemoteError) as caught:  # the fake answers no queries at /store
         push(URLS["gsp"], demo_store, session=mock_session(fake), query_url="http://store.test/store", retry=FAST)
-    assert str(caught.value).startswith(
-        "the push completed, but counting triples at http://store.test/store failed: "
-    )
+    assert str(caught.value).startswith("the push completed, but counting triples at http://store.test/store failed: ")
     assert str(caught.value).endswith(
         "\nGive the store's SPARQL query URL with --query-endpoint, or skip the check with --no-verify."
     )
