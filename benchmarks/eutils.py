@@ -37,7 +37,9 @@ from graph.sources.eutils import EutilsClient, RateLimiter  # noqa: E402
 def serve(records: int) -> tuple[subprocess.Popen[str], str]:
     child = subprocess.Popen(
         [sys.executable, str(ROOT / "tests" / "eutils_server.py"), "--synthetic", str(records)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert child.stdout is not None
     return child, child.stdout.readline().strip()
@@ -79,10 +81,14 @@ def main() -> None:
     minimum = sent / 10
     print(f"harvest: {summary.records:,} records, {size / 1e6:.1f} MB gzip, {summary.manifest.requests} requests")
     print(f"(a) baseline, {sent} bare requests at 10/s:  {floor:6.1f} s  (baseline)")
-    print(f"(b) fetch, cold cache:                     {harvest:6.1f} s  = {harvest / floor:.2f}x baseline, "
-          f"{harvest / minimum:.2f}x the {minimum:.1f} s minimum [target < 1.3x]")
-    print(f"(c) fetch again, from the cache:           {cached:6.1f} s  = {cached / floor:.2f}x baseline "
-          f"({sum(warm.requests.values())} requests sent)")
+    print(
+        f"(b) fetch, cold cache:                     {harvest:6.1f} s  = {harvest / floor:.2f}x baseline, "
+        f"{harvest / minimum:.2f}x the {minimum:.1f} s minimum [target < 1.3x]"
+    )
+    print(
+        f"(c) fetch again, from the cache:           {cached:6.1f} s  = {cached / floor:.2f}x baseline "
+        f"({sum(warm.requests.values())} requests sent)"
+    )
     print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 

@@ -173,8 +173,9 @@ def fetch(
     with _client(client) as eutils:
         pages, expected, asked, notes = _plan(eutils, query, pmids, progress or _Quiet())
         got = _write(eutils, pages, expected, out, progress or _Quiet(), workers)
-        manifest = _manifest("fetch", eutils, started, got, expected, asked, notes, query=query,
-                             seeds=tuple(pmids), output=str(out))
+        manifest = _manifest(
+            "fetch", eutils, started, got, expected, asked, notes, query=query, seeds=tuple(pmids), output=str(out)
+        )
     _write_manifest(out, manifest)
     return HarvestSummary(manifest, out)
 
@@ -243,9 +244,22 @@ def snowball(
         path = Path(save) if save else folder / f"snowball-{_digest(','.join(ids))}.xml.gz"
         got = _write(eutils, pages, expected, path, report, workers)
         summary = build([path], target, base=base, jobs=jobs, progress=build_progress)
-        manifest = _manifest("snowball", eutils, started, got, expected, asked, notes, seeds=ids, depth=depth,
-                             directions=directions, max_records=max_records, links=len(edges), hops=hops,
-                             output=str(path) if save else None)
+        manifest = _manifest(
+            "snowball",
+            eutils,
+            started,
+            got,
+            expected,
+            asked,
+            notes,
+            seeds=ids,
+            depth=depth,
+            directions=directions,
+            max_records=max_records,
+            links=len(edges),
+            hops=hops,
+            output=str(path) if save else None,
+        )
         _load_links(target, base, edges, folder)
     _record(target, base, manifest)
     if save:
@@ -254,8 +268,12 @@ def snowball(
 
 
 def _walk(
-    eutils: EutilsClient, seeds: list[str], directions: tuple[str, ...], depth: int,
-    limit: int | None, report: LiveProgress,
+    eutils: EutilsClient,
+    seeds: list[str],
+    directions: tuple[str, ...],
+    depth: int,
+    limit: int | None,
+    report: LiveProgress,
 ) -> tuple[list[str], set[tuple[str, str]], tuple[Hop, ...]]:
     reached = dict.fromkeys(seeds)
     frontier, edges, hops = list(seeds), set[tuple[str, str]](), list[Hop]()
@@ -299,8 +317,11 @@ def _plan(
         if pmids:
             raise InputError("give a search query or PMIDs, not both")
         slices, notes = _slices(eutils, query, report)
-        pages = [_Page(history=s, start=start, count=min(BATCH, s.count - start))
-                 for s in slices for start in range(0, s.count, BATCH)]
+        pages = [
+            _Page(history=s, start=start, count=min(BATCH, s.count - start))
+            for s in slices
+            for start in range(0, s.count, BATCH)
+        ]
         return pages, sum(s.count for s in slices), (), notes
     ids = _pmids(pmids)
     if len(ids) <= _EPOST_ABOVE:
@@ -342,9 +363,11 @@ def _slices(eutils: EutilsClient, query: str, report: LiveProgress) -> tuple[lis
             slices.append(_history(part.history, query))
     report.stage_done()
     total = sum(s.count for s in slices)
-    notes = [] if total >= whole.count else [
-        f"the date slices hold {total:,} of the {whole.count:,} hits (records without a usable publication date)"
-    ]
+    notes = (
+        []
+        if total >= whole.count
+        else [f"the date slices hold {total:,} of the {whole.count:,} hits (records without a usable publication date)"]
+    )
     return slices, notes
 
 
@@ -355,8 +378,12 @@ def _history(history: HistorySet | None, query: str) -> HistorySet:
 
 
 def _write(
-    eutils: EutilsClient, pages: list[_Page], expected: int, out: Path,
-    report: LiveProgress, workers: int | None,
+    eutils: EutilsClient,
+    pages: list[_Page],
+    expected: int,
+    out: Path,
+    report: LiveProgress,
+    workers: int | None,
 ) -> list[str]:
     """Fetch ``pages`` with a few threads (the shared limiter paces them), write in order."""
     report.stage("efetch", expected, "record")
@@ -395,9 +422,7 @@ def _in_order(eutils: EutilsClient, pages: list[_Page], workers: int) -> Iterato
 # links, provenance, manifest ---------------------------------------------------------
 
 
-def elink_nquads(
-    edges: Iterable[tuple[str, str]], iris: Iris, present: Collection[tuple[str, str]] = ()
-) -> list[Quad]:
+def elink_nquads(edges: Iterable[tuple[str, str]], iris: Iris, present: Collection[tuple[str, str]] = ()) -> list[Quad]:
     """Quads for citation links ELink reported, ``(citing PMID, cited PMID)`` pairs.
 
     Each link is a ``cito:Citation`` with ``pg:citationSource pg:ELink`` in the citing
@@ -417,13 +442,19 @@ def elink_nquads(
         s, o, node = iri(iris.article(citing)), iri(iris.article(cited)), iri(iris.citation(citing, cited))
         if (citing, cited) not in present:
             quads.append((s, CITO.cites, o, graph))
-        quads += [(node, RDF.type, CITO.Citation, graph), (node, CITO.hasCitingEntity, s, graph),
-                  (node, CITO.hasCitedEntity, o, graph), (node, PG.citationSource, PG.ELink, graph)]
+        quads += [
+            (node, RDF.type, CITO.Citation, graph),
+            (node, CITO.hasCitingEntity, s, graph),
+            (node, CITO.hasCitedEntity, o, graph),
+            (node, PG.citationSource, PG.ELink, graph),
+        ]
         for pmid in (citing, cited):
             if pmid not in stubs:
                 stubs.add(pmid)
-                quads += [(iri(iris.article(pmid)), RDF.type, FABIO.Expression, entities),
-                          (iri(iris.article(pmid)), FABIO.hasPubMedId, literal(pmid), entities)]
+                quads += [
+                    (iri(iris.article(pmid)), RDF.type, FABIO.Expression, entities),
+                    (iri(iris.article(pmid)), FABIO.hasPubMedId, literal(pmid), entities),
+                ]
     return quads
 
 
@@ -435,7 +466,8 @@ def _load_links(target: Path, base: str | None, edges: set[tuple[str, str]], sta
     with KnowledgeStore.open(target, iris=iris) as kg:
         store, cites = kg.oxigraph, NamedNode(CITO.iri("cites"))
         present = {
-            (a, b) for a, b in edges
+            (a, b)
+            for a, b in edges
             if next(store.quads_for_pattern(NamedNode(iris.article(a)), cites, NamedNode(iris.article(b))), None)
         }
         with open(staged, "w", encoding="utf-8") as out:
@@ -450,16 +482,32 @@ def _record(target: Path, base: str | None, manifest: Manifest) -> None:
 
 
 def _manifest(
-    command: str, eutils: EutilsClient, started: float, got: list[str], expected: int,
-    asked: tuple[str, ...], notes: list[str], **fields: object,
+    command: str,
+    eutils: EutilsClient,
+    started: float,
+    got: list[str],
+    expected: int,
+    asked: tuple[str, ...],
+    notes: list[str],
+    **fields: object,
 ) -> Manifest:
     returned = set(got)
     missing = tuple(p for p in asked if p not in returned)
     if not asked and len(got) < expected:
         notes = [*notes, f"efetch returned {len(got):,} of the {expected:,} records the search counted"]
-    return Manifest(command, eutils.base_url, started, time.time(), records=len(got), expected=expected,
-                    missing=missing, requests=dict(eutils.requests), cached=dict(eutils.cached),
-                    warnings=tuple(notes), **fields)  # type: ignore[arg-type]
+    return Manifest(
+        command,
+        eutils.base_url,
+        started,
+        time.time(),
+        records=len(got),
+        expected=expected,
+        missing=missing,
+        requests=dict(eutils.requests),
+        cached=dict(eutils.cached),
+        warnings=tuple(notes),
+        **fields,
+    )  # type: ignore[arg-type]
 
 
 def _write_manifest(output: Path, manifest: Manifest) -> None:

@@ -50,9 +50,7 @@ def run_cli(args: Sequence[str | Path], env: dict[str, str] | None = None) -> Cl
     Click's runner turns ``\\r\\n`` into ``\\n`` in these strings; use ``CliRunner`` directly
     (``stdout_bytes``) where line endings matter.
     """
-    result = CliRunner().invoke(
-        cli, [str(a) for a in args], env=env, prog_name="pubgraph", catch_exceptions=False
-    )
+    result = CliRunner().invoke(cli, [str(a) for a in args], env=env, prog_name="pubgraph", catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -88,8 +86,7 @@ def article_xml(
 ) -> str:
     """A small but DTD-shaped ``<PubmedArticle>``; ``extra_*`` is inserted verbatim."""
     author_xml = "".join(
-        f'<Author ValidYN="Y"><LastName>{name}</LastName><Initials>A</Initials></Author>'
-        for name in authors
+        f'<Author ValidYN="Y"><LastName>{name}</LastName><Initials>A</Initials></Author>' for name in authors
     )
     author_list = f'<AuthorList CompleteYN="Y">{author_xml}</AuthorList>' if authors else ""
     return f"""<PubmedArticle>
@@ -126,8 +123,4 @@ def article_xml(
 
 def delete_xml(*pmids: str | int) -> str:
     """A ``<DeleteCitation>`` of the given PMIDs."""
-    return (
-        "<DeleteCitation>"
-        + "".join(f'<PMID Version="1">{p}</PMID>' for p in pmids)
-        + "</DeleteCitation>"
-    )
+    return "<DeleteCitation>" + "".join(f'<PMID Version="1">{p}</PMID>' for p in pmids) + "</DeleteCitation>"

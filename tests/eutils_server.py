@@ -57,7 +57,7 @@ class Record:
             '<PublicationTypeList><PublicationType UI="D016428">Journal Article</PublicationType>'
             "</PublicationTypeList></Article><MedlineJournalInfo><Country>Germany</Country>"
             "<MedlineTA>J Replay</MedlineTA><NlmUniqueID>9999999</NlmUniqueID></MedlineJournalInfo>"
-            '</MedlineCitation><PubmedData><PublicationStatus>ppublish</PublicationStatus><ArticleIdList>'
+            "</MedlineCitation><PubmedData><PublicationStatus>ppublish</PublicationStatus><ArticleIdList>"
             f'<ArticleId IdType="pubmed">{self.pmid}</ArticleId></ArticleIdList>{ref_list}</PubmedData>'
             "</PubmedArticle>\n"
         )
@@ -190,7 +190,7 @@ class EutilsServer:
         if one.get("usehistory") == "y":
             webenv = self._remember(ids)
             history = f"<QueryKey>1</QueryKey><WebEnv>{webenv}</WebEnv>"
-        listed = "".join(f"<Id>{p}</Id>\n" for p in ids[start:min(start + size, self.search_limit)])
+        listed = "".join(f"<Id>{p}</Id>\n" for p in ids[start : min(start + size, self.search_limit)])
         if not ids:
             return (
                 f"{_HEAD}<eSearchResult><Count>0</Count><RetMax>0</RetMax><RetStart>0</RetStart>{history}<IdList/>"
@@ -199,7 +199,7 @@ class EutilsServer:
                 "<WarningList><OutputMessage>No items found.</OutputMessage></WarningList></eSearchResult>\n"
             )
         return (
-            f"{_HEAD}<eSearchResult><Count>{len(ids)}</Count><RetMax>{len(listed and ids[start:start + size])}"
+            f"{_HEAD}<eSearchResult><Count>{len(ids)}</Count><RetMax>{len(listed and ids[start : start + size])}"
             f"</RetMax><RetStart>{start}</RetStart>{history}<IdList>\n{listed}</IdList><TranslationSet/>"
             f"<QueryTranslation>{escape(one['term'])}[All Fields]</QueryTranslation></eSearchResult>\n"
         )
@@ -212,7 +212,7 @@ class EutilsServer:
                 missing = f"Unable to obtain query #{one.get('query_key')}"
                 return f"{_HEAD}<eFetchResult><ERROR>{missing}</ERROR></eFetchResult>\n"
             start, size = int(one.get("retstart", 0)), int(one.get("retmax", 20))
-            ids = ids[start:start + size]
+            ids = ids[start : start + size]
         else:
             ids = one.get("id", "").split(",")
         body = "".join(self.records[p].xml() for p in ids if p in self.records)
@@ -242,8 +242,7 @@ class EutilsServer:
         low = _date(mindate) if mindate else date.min
         high = _date(maxdate) if maxdate else date.max
         found = [
-            r.pmid for r in self.records.values()
-            if all(w in r.title.lower() for w in words) and low <= r.day <= high
+            r.pmid for r in self.records.values() if all(w in r.title.lower() for w in words) and low <= r.day <= high
         ]
         return sorted(found, key=int, reverse=True)  # newest first, as PubMed lists them
 

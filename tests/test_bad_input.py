@@ -105,9 +105,7 @@ def good_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("case", BAD_INPUTS, ids=list(BAD_INPUTS))
-def test_build_refuses_bad_input_and_keeps_the_store(
-    case: str, tmp_path: Path, good_store: Path
-) -> None:
+def test_build_refuses_bad_input_and_keeps_the_store(case: str, tmp_path: Path, good_store: Path) -> None:
     make, fragment = BAD_INPUTS[case]
     bad = make(tmp_path)
     before = contents(good_store)
@@ -171,9 +169,7 @@ def test_a_bad_file_after_a_good_one_keeps_what_the_good_one_added(tmp_path: Pat
     update = tmp_path / "update.xml"
     update.write_text(pubmed_document(article_xml(31000002, "Updated.")), encoding="utf-8")
     assert run_cli(["build", GOOD, "--store", store, "--jobs", "1"])[0] == 0
-    code, _out, err = run_cli(
-        ["build", update, _truncated_gzip(tmp_path), "--store", store, "--jobs", "1"]
-    )
+    code, _out, err = run_cli(["build", update, _truncated_gzip(tmp_path), "--store", store, "--jobs", "1"])
     assert str(tmp_path / "truncated.xml.gz") in one_error_line(code, err)
     # Files apply in order: the good one has landed, nothing of the bad one has.
     assert run_cli(["build", GOOD, update, "--store", reference, "--jobs", "1"])[0] == 0
@@ -196,9 +192,7 @@ def test_unknown_output_extension(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
-@pytest.mark.parametrize(
-    "command", [["query", "ASK { ?s ?p ?o }"], ["stats"]], ids=["query", "stats"]
-)
+@pytest.mark.parametrize("command", [["query", "ASK { ?s ?p ?o }"], ["stats"]], ids=["query", "stats"])
 def test_store_that_does_not_exist(command: list[str], tmp_path: Path) -> None:
     missing = tmp_path / "no-store"
     code, _out, err = run_cli([*command, "--store", missing])

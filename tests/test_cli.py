@@ -21,6 +21,8 @@ from graph.cli import cli
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib.*")
 INPUTS = [DATA / "pubmed_full.xml", DATA / "pubmed_book.xml"]
+
+
 def _help_cases() -> list[object]:
     cases: list[object] = [pytest.param([], id="pubgraph")]
     cases.extend(pytest.param([name], id=name) for name in sorted(cli.commands))
@@ -33,9 +35,7 @@ def test_help_shows_an_example(command: list[str]) -> None:
     assert code == 0, err
     assert out.startswith(f"Usage: pubgraph {' '.join(command)}".rstrip())
     body = out.split("\n", 1)[1]  # past the Usage line
-    assert re.search(
-        rf"^\s+.*pubgraph {re.escape(command[0]) if command else ''}\w*", body, re.MULTILINE
-    )
+    assert re.search(rf"^\s+.*pubgraph {re.escape(command[0]) if command else ''}\w*", body, re.MULTILINE)
 
 
 def test_short_help_option() -> None:
@@ -50,9 +50,7 @@ def test_version() -> None:
 
 
 def test_python_dash_m_graph() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "graph", "--help"], capture_output=True, text=True, timeout=60
-    )
+    done = subprocess.run([sys.executable, "-m", "graph", "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Usage: pubgraph")
     assert "convert" in done.stdout and "build" in done.stdout
@@ -61,9 +59,7 @@ def test_python_dash_m_graph() -> None:
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     code, _out, err = run_cli(["build", "--store", tmp_path / "s"])
     assert code == 2 and "give at least one input file or directory" in err
-    code, _out, err = run_cli(
-        ["query", "ASK {}", "--saved", "top-cited", "--store", tmp_path / "s"]
-    )
+    code, _out, err = run_cli(["query", "ASK {}", "--saved", "top-cited", "--store", tmp_path / "s"])
     assert code == 2 and "give exactly one of" in err
 
 
@@ -107,9 +103,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> rdflib.Dataset:
     return parse(out)
 
 
-@pytest.mark.parametrize(
-    "name", ["out.nq", "out.nt", "out.ttl", "out.trig", "out.jsonld", "out.rdf", "out.nq.gz"]
-)
+@pytest.mark.parametrize("name", ["out.nq", "out.nt", "out.ttl", "out.trig", "out.jsonld", "out.rdf", "out.nq.gz"])
 def test_convert_to_every_format(name: str, tmp_path: Path, reference: rdflib.Dataset) -> None:
     output = tmp_path / name
     code, out, err = run_cli(["convert", *INPUTS, "-o", output])
@@ -176,9 +170,7 @@ def _query(store: Path, fmt: str) -> str:
 def test_query_csv(store: Path) -> None:
     result = CliRunner().invoke(cli, ["query", QUERY, "--store", str(store), "--format", "csv"])
     assert result.exit_code == 0
-    assert result.stdout_bytes.startswith(
-        b"pmid,title\r\n"
-    )  # RFC 4180 line ends, as SPARQL CSV asks
+    assert result.stdout_bytes.startswith(b"pmid,title\r\n")  # RFC 4180 line ends, as SPARQL CSV asks
     out = _query(store, "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["pmid"] for r in rows] == PMIDS
@@ -210,10 +202,7 @@ def test_query_table(store: Path) -> None:
 def test_query_ask_and_construct(store: Path) -> None:
     code, out, _err = run_cli(["query", "ASK { ?a cito:cites ?b }", "--store", store])
     assert (code, out) == (0, "true\n")
-    construct = (
-        "CONSTRUCT { ?a dcterms:title ?t } "
-        "WHERE { ?a fabio:hasPubMedId '30000002' ; dcterms:title ?t }"
-    )
+    construct = "CONSTRUCT { ?a dcterms:title ?t } WHERE { ?a fabio:hasPubMedId '30000002' ; dcterms:title ?t }"
     code, out, _err = run_cli(["query", construct, "--store", store])
     assert code == 0
     article, title = (
@@ -225,9 +214,7 @@ def test_query_ask_and_construct(store: Path) -> None:
 
 def test_query_from_file(store: Path, tmp_path: Path) -> None:
     rq = tmp_path / "q.rq"
-    rq.write_text(
-        "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a foaf:isPrimaryTopicOf ?p }", encoding="utf-8"
-    )
+    rq.write_text("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a foaf:isPrimaryTopicOf ?p }", encoding="utf-8")
     code, out, _err = run_cli(["query", "-f", rq, "--store", store, "--format", "csv"])
     assert (code, out) == (0, "n\n4\n")
 

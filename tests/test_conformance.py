@@ -28,9 +28,7 @@ SAMPLES = sorted(XML_DIR.glob("*.xml*")) if XML_DIR.is_dir() else []
 RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation")
 
 pytestmark = [
-    pytest.mark.skipif(
-        not SAMPLES, reason=f"{XML_DIR} is absent (real samples exist only in this setup)"
-    ),
+    pytest.mark.skipif(not SAMPLES, reason=f"{XML_DIR} is absent (real samples exist only in this setup)"),
     pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib.*"),
 ]
 
@@ -95,9 +93,7 @@ def _record_authors(elem: ET.Element) -> list[ET.Element]:
     elif elem.tag == "MedlineCitation":
         lists = elem.findall("Article/AuthorList")
     else:  # PubmedBookArticle: the first list of authors (editors are not authors)
-        candidates = elem.findall("BookDocument/AuthorList") + elem.findall(
-            "BookDocument/Book/AuthorList"
-        )
+        candidates = elem.findall("BookDocument/AuthorList") + elem.findall("BookDocument/Book/AuthorList")
         lists = [a for a in candidates if a.get("Type", "authors") == "authors"][:1]
     return [a for alist in lists for a in alist.findall("Author") if a.get("ValidYN") != "N"]
 
@@ -117,20 +113,12 @@ def _summarise(elem: ET.Element) -> tuple[str, _Record]:
         for ident in a.findall("Identifier")
         if ident.get("Source", "").upper() == "ORCID" and (o := _orcid(ident.text))
     }
-    mesh = {
-        ui
-        for d in citation.findall("MeshHeadingList/MeshHeading/DescriptorName")
-        if (ui := d.get("UI"))
-    }
+    mesh = {ui for d in citation.findall("MeshHeadingList/MeshHeading/DescriptorName") if (ui := d.get("UI"))}
     reference_root = elem.find("PubmedData") if elem.tag == "PubmedArticle" else citation
     cited: set[str | None] = set()
     if reference_root is not None:
         for ref in reference_root.iter("Reference"):
-            cited |= {
-                _pmid(i.text)
-                for i in ref.findall("ArticleIdList/ArticleId")
-                if i.get("IdType") == "pubmed"
-            }
+            cited |= {_pmid(i.text) for i in ref.findall("ArticleIdList/ArticleId") if i.get("IdType") == "pubmed"}
     for cc in citation.findall("CommentsCorrectionsList/CommentsCorrections"):
         if cc.get("RefType") == "Cites":
             cited.add(_pmid(cc.findtext("PMID")))

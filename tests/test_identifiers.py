@@ -81,9 +81,7 @@ def test_orcid_round_trip_with_computed_check_digit(base: str) -> None:
 
 
 @given(digits15, st.integers(min_value=0, max_value=15), st.integers(min_value=1, max_value=10))
-def test_orcid_checksum_catches_any_single_changed_character(
-    base: str, index: int, shift: int
-) -> None:
+def test_orcid_checksum_catches_any_single_changed_character(base: str, index: int, shift: int) -> None:
     chars = list(base + check_digit(base))
     alphabet = "0123456789X" if index == 15 else "0123456789"
     old = alphabet.index(chars[index])

@@ -52,8 +52,9 @@ def ask(store: Path, sparql: str) -> list[tuple[str, ...]]:
 def test_fetch_query_writes_xml_and_manifest(server: EutilsServer, tmp_path: Path) -> None:
     out = tmp_path / "out" / "hpc.xml.gz"
     env = {"PUBGRAPH_EUTILS_URL": server.url, "NCBI_API_KEY": "test-key"}
-    code, stdout, stderr = run_cli(["fetch", "--query", "hemangiopericytoma", "-o", out,
-                                    "--cache-dir", tmp_path / "cache"], env=env)
+    code, stdout, stderr = run_cli(
+        ["fetch", "--query", "hemangiopericytoma", "-o", out, "--cache-dir", tmp_path / "cache"], env=env
+    )
     assert code == 0, stderr
     assert stdout.startswith(f"fetched {out}: 3 records (search 'hemangiopericytoma'); 2 E-utilities requests, 0 ")
     assert [r.pmid for r in read_records(out)] == ["200", "102", "100"]
@@ -108,8 +109,19 @@ def test_a_day_with_too_many_hits_is_a_clear_error(tmp_path: Path) -> None:
 def test_no_hits_is_an_error_naming_the_query(server: EutilsServer, tmp_path: Path) -> None:
     with pytest.raises(NoResultsError, match=r"^the search 'zebrafish' matched no PubMed records \(PubMed read"):
         fetch(tmp_path / "x.xml", query="zebrafish", client=client(server, tmp_path / "c"))
-    code, _out, err = run_cli(["fetch", "-q", "zebrafish", "-o", tmp_path / "x.xml", "--cache-dir", tmp_path / "c",
-                               "--eutils-url", server.url])
+    code, _out, err = run_cli(
+        [
+            "fetch",
+            "-q",
+            "zebrafish",
+            "-o",
+            tmp_path / "x.xml",
+            "--cache-dir",
+            tmp_path / "c",
+            "--eutils-url",
+            server.url,
+        ]
+    )
     assert code == 1 and err.startswith("error: the search 'zebrafish' matched no PubMed records")
 
 
@@ -118,14 +130,35 @@ def test_no_hits_is_an_error_naming_the_query(server: EutilsServer, tmp_path: Pa
 
 def test_build_query_loads_records_and_provenance(server: EutilsServer, tmp_path: Path) -> None:
     store = tmp_path / "kg"
-    code, out, err = run_cli(["build", "--query", "spine", "--store", store, "--cache-dir", tmp_path / "c",
-                              "--eutils-url", server.url, "--api-key", "k", "-j", "1"])
+    code, out, err = run_cli(
+        [
+            "build",
+            "--query",
+            "spine",
+            "--store",
+            store,
+            "--cache-dir",
+            tmp_path / "c",
+            "--eutils-url",
+            server.url,
+            "--api-key",
+            "k",
+            "-j",
+            "1",
+        ]
+    )
     assert code == 0, err
     assert out.startswith(f"built {store}: 4 records (search 'spine')")
     assert ask(store, "SELECT ?p WHERE { ?a fabio:hasPubMedId ?p ; foaf:isPrimaryTopicOf ?page }") == [
-        ("100",), ("101",), ("201",), ("202",)]
-    rows = ask(store, "SELECT ?q ?n ?used WHERE { ?h a pg:EutilsHarvest ; pg:searchQuery ?q ; pg:recordCount ?n ; "
-                      "prov:used ?used }")
+        ("100",),
+        ("101",),
+        ("201",),
+        ("202",),
+    ]
+    rows = ask(
+        store,
+        "SELECT ?q ?n ?used WHERE { ?h a pg:EutilsHarvest ; pg:searchQuery ?q ; pg:recordCount ?n ; prov:used ?used }",
+    )
     assert rows == [("spine", "4", server.url + "efetch.fcgi"), ("spine", "4", server.url + "esearch.fcgi")]
     assert not list(tmp_path.glob(".pubgraph-fetch-*")), "the scratch folder is removed"
     code, out, _ = run_cli(["build", "--query", "spine", "x.xml", "--store", store])
@@ -146,8 +179,11 @@ def test_snowball_follows_both_directions_and_loads_elink_links(server: EutilsSe
     assert ask(store, where.format(IRIS.article("100"), IRIS.article("103"))) == [(IRIS.elink_graph("100"),)]
     # 100 cites 101 in its reference list too: the triple stays in one graph only.
     assert ask(store, where.format(IRIS.article("100"), IRIS.article("101"))) == [(IRIS.record_graph("100"),)]
-    sources = ask(store, """SELECT ?citing ?cited ?source WHERE { ?c a cito:Citation ; cito:hasCitingEntity ?citing ;
-        cito:hasCitedEntity ?cited ; pg:citationSource ?source } """)
+    sources = ask(
+        store,
+        """SELECT ?citing ?cited ?source WHERE { ?c a cito:Citation ; cito:hasCitingEntity ?citing ;
+        cito:hasCitedEntity ?cited ; pg:citationSource ?source } """,
+    )
     assert len(sources) == summary.manifest.links == 11
     assert {s for *_, s in sources} == {"https://w3id.org/pubgraph/ontology/ELink"}
     prov = ask(store, "SELECT ?seed ?hops ?name WHERE { ?h pg:seedPmid ?seed ; pg:hops ?hops ; pg:linkName ?name }")
@@ -156,9 +192,28 @@ def test_snowball_follows_both_directions_and_loads_elink_links(server: EutilsSe
 
 def test_snowball_max_bounds_the_records(server: EutilsServer, tmp_path: Path) -> None:
     save = tmp_path / "saved.xml"
-    code, out, err = run_cli(["snowball", "100", "--refs", "--cited-by", "--depth", "2", "--max", "4",
-                              "--store", tmp_path / "kg", "--save", save, "--cache-dir", tmp_path / "c",
-                              "--eutils-url", server.url, "--api-key", "k"])
+    code, out, err = run_cli(
+        [
+            "snowball",
+            "100",
+            "--refs",
+            "--cited-by",
+            "--depth",
+            "2",
+            "--max",
+            "4",
+            "--store",
+            tmp_path / "kg",
+            "--save",
+            save,
+            "--cache-dir",
+            tmp_path / "c",
+            "--eutils-url",
+            server.url,
+            "--api-key",
+            "k",
+        ]
+    )
     assert code == 0, err
     assert out.startswith(f"snowballed into {tmp_path / 'kg'}: 4 records (1 seed PMID(s), 9 citation links); ")
     assert "hop 1: 3 new (2 cut by --max)" in err
@@ -215,7 +270,7 @@ def test_interrupted_harvest_resumes_from_the_cache(tmp_path: Path) -> None:
         resumed = client(server, cache)
         resumed.search_limit = 20
         summary = build_query("synthetic", store, client=resumed, jobs=1)
-        after = [s.key for s in server.seen()][len(before):]
+        after = [s.key for s in server.seen()][len(before) :]
         assert summary.records == 60
         assert not set(after) & set(before), "no request is repeated after the resume"
         assert sum(resumed.cached.values()) >= 3  # the searches and pages already fetched

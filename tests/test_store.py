@@ -20,10 +20,7 @@ from graph.store import KnowledgeStore
 BASELINE = DATA / "baseline.xml"
 UPDATE = DATA / "update.xml"
 IRIS = Iris()
-AUTHORS = (
-    "SELECT DISTINCT ?n WHERE {{ ?a fabio:hasPubMedId '{pmid}' ; dcterms:creator ?p . "
-    "?p foaf:familyName ?n }}"
-)
+AUTHORS = "SELECT DISTINCT ?n WHERE {{ ?a fabio:hasPubMedId '{pmid}' ; dcterms:creator ?p . ?p foaf:familyName ?n }}"
 
 
 def contents(store: Path) -> set[str]:
@@ -213,24 +210,18 @@ def _mesh(ui: str, name: str) -> str:
 
 
 def _chemical(ui: str, name: str) -> str:
-    substance = (
-        f'<RegistryNumber>0</RegistryNumber><NameOfSubstance UI="{ui}">{name}</NameOfSubstance>'
-    )
+    substance = f'<RegistryNumber>0</RegistryNumber><NameOfSubstance UI="{ui}">{name}</NameOfSubstance>'
     return f"<ChemicalList><Chemical>{substance}</Chemical></ChemicalList>"
 
 
 def test_mesh_headings_counted_by_stats(tmp_path: Path, tmp_store: Path) -> None:
-    path = write_xml(
-        tmp_path, "m.xml", [article_xml(71, extra_citation=_mesh("D007328", "Insulin"))]
-    )
+    path = write_xml(tmp_path, "m.xml", [article_xml(71, extra_citation=_mesh("D007328", "Insulin"))])
     graph.build([path], tmp_store, jobs=1)
     counts = store_stats(tmp_store).counts
     assert (counts["MeSH headings assigned"], counts["MeSH descriptors"]) == (1, 1)
 
 
-def test_mesh_heading_typed_even_when_a_chemical_named_it_first(
-    tmp_path: Path, tmp_store: Path
-) -> None:
+def test_mesh_heading_typed_even_when_a_chemical_named_it_first(tmp_path: Path, tmp_store: Path) -> None:
     path = write_xml(
         tmp_path,
         "m.xml",

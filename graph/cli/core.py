@@ -324,7 +324,7 @@ def demo_command(store: Path | None) -> None:
         f"  pubgraph stats{option}\n"
         f"  pubgraph query --list\n"
         f"  pubgraph query --saved cited-by -p pmid={DEMO_PMID}{option}\n"
-        f"  pubgraph query 'SELECT ?title WHERE {{ ?a fabio:hasPubMedId \"{DEMO_PMID}\" ;"
+        f'  pubgraph query \'SELECT ?title WHERE {{ ?a fabio:hasPubMedId "{DEMO_PMID}" ;'
         f" dcterms:title ?title }}'{option}\n"
         f"  pubgraph convert {sample_files()[0]} -o output/sample.ttl"
     )

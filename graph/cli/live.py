@@ -20,14 +20,31 @@ __all__ = ["LiveBars", "client_from_options", "fetch_command", "harvest_line", "
 F = TypeVar("F", bound=Callable[..., Any])
 
 _NCBI_OPTIONS = (
-    click.option("--api-key", envvar="NCBI_API_KEY", metavar="KEY",
-                 help="NCBI API key: 10 requests/s instead of 3 [env NCBI_API_KEY]."),
-    click.option("--email", envvar="NCBI_EMAIL", metavar="ADDRESS",
-                 help="Your e-mail, sent with each request as NCBI asks [env NCBI_EMAIL]."),
-    click.option("--eutils-url", envvar="PUBGRAPH_EUTILS_URL", metavar="URL",
-                 help="E-utilities base URL, for mirrors and tests [env PUBGRAPH_EUTILS_URL]."),
-    click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output/cache"),
-                 show_default=True, help="Where raw responses are kept (eutils.sqlite); a rerun resumes from it."),
+    click.option(
+        "--api-key",
+        envvar="NCBI_API_KEY",
+        metavar="KEY",
+        help="NCBI API key: 10 requests/s instead of 3 [env NCBI_API_KEY].",
+    ),
+    click.option(
+        "--email",
+        envvar="NCBI_EMAIL",
+        metavar="ADDRESS",
+        help="Your e-mail, sent with each request as NCBI asks [env NCBI_EMAIL].",
+    ),
+    click.option(
+        "--eutils-url",
+        envvar="PUBGRAPH_EUTILS_URL",
+        metavar="URL",
+        help="E-utilities base URL, for mirrors and tests [env PUBGRAPH_EUTILS_URL].",
+    ),
+    click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("output/cache"),
+        show_default=True,
+        help="Where raw responses are kept (eutils.sqlite); a rerun resumes from it.",
+    ),
     click.option("--refresh", is_flag=True, help="Ask NCBI again instead of answering from the cache."),
 )
 
@@ -100,12 +117,23 @@ def harvest_line(summary: HarvestSummary, verb: str, where: object) -> str:
 @cli.command("fetch", short_help="Search PubMed (or take PMIDs) and save the records' XML.")
 @click.argument("pmids", nargs=-1)
 @click.option("--query", "-q", metavar="TERMS", help="PubMed search, as typed on pubmed.gov.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="PubMed XML file to write: .xml or .xml.gz.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="PubMed XML file to write: .xml or .xml.gz.",
+)
 @ncbi_options
 def fetch_command(
-    pmids: tuple[str, ...], query: str | None, output: Path, api_key: str | None, email: str | None,
-    eutils_url: str | None, cache_dir: Path, refresh: bool,
+    pmids: tuple[str, ...],
+    query: str | None,
+    output: Path,
+    api_key: str | None,
+    email: str | None,
+    eutils_url: str | None,
+    cache_dir: Path,
+    refresh: bool,
 ) -> None:
     """Fetch PubMed records from NCBI's E-utilities into one PubMed XML file.
 
@@ -138,17 +166,36 @@ def fetch_command(
 @click.option("--refs/--no-refs", "references", default=None, help="Follow the works each one cites.")
 @click.option("--cited-by", is_flag=True, help="Follow the works citing each one.")
 @click.option("--depth", type=click.IntRange(1, 10), default=1, show_default=True, help="Hops to follow.")
-@click.option("--max", "max_records", type=click.IntRange(1), default=None,
-              help="Fetch at most this many records in all (seeds first, then hop by hop).")
-@click.option("--save", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also keep the fetched PubMed XML (.xml or .xml.gz) and its manifest.")
+@click.option(
+    "--max",
+    "max_records",
+    type=click.IntRange(1),
+    default=None,
+    help="Fetch at most this many records in all (seeds first, then hop by hop).",
+)
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also keep the fetched PubMed XML (.xml or .xml.gz) and its manifest.",
+)
 @store_option
 @base_option
 @ncbi_options
 def snowball_command(
-    seeds: tuple[str, ...], references: bool | None, cited_by: bool, depth: int, max_records: int | None,
-    save: Path | None, store: Path | None, base: str | None, api_key: str | None, email: str | None,
-    eutils_url: str | None, cache_dir: Path, refresh: bool,
+    seeds: tuple[str, ...],
+    references: bool | None,
+    cited_by: bool,
+    depth: int,
+    max_records: int | None,
+    save: Path | None,
+    store: Path | None,
+    base: str | None,
+    api_key: str | None,
+    email: str | None,
+    eutils_url: str | None,
+    cache_dir: Path,
+    refresh: bool,
 ) -> None:
     """Start from seed PMIDs, follow citation links for some hops, and load every record reached.
 
@@ -170,13 +217,25 @@ def snowball_command(
     bars = LiveBars()
     try:
         with client_from_options(api_key, email, eutils_url, cache_dir, refresh) as client, warnings_as_lines():
-            summary = snowball(seeds, store, references=follow_refs, cited_by=cited_by, depth=depth,
-                               max_records=max_records, save=save, client=client, base=base,
-                               progress=bars, build_progress=bars)
+            summary = snowball(
+                seeds,
+                store,
+                references=follow_refs,
+                cited_by=cited_by,
+                depth=depth,
+                max_records=max_records,
+                save=save,
+                client=client,
+                base=base,
+                progress=bars,
+                build_progress=bars,
+            )
     finally:
         bars.close()
-    hops = "; ".join(f"hop {h.number}: {h.added:,} new" + (f" ({h.cut:,} cut by --max)" if h.cut else "")
-                     for h in summary.manifest.hops)
+    hops = "; ".join(
+        f"hop {h.number}: {h.added:,} new" + (f" ({h.cut:,} cut by --max)" if h.cut else "")
+        for h in summary.manifest.hops
+    )
     click.echo(harvest_line(summary, "snowballed into", summary.build.store if summary.build else store))
     if hops:
         click.echo(f"  {hops}", err=True)

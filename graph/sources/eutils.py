@@ -263,15 +263,25 @@ class EutilsClient:
     # the four utilities ------------------------------------------------------------
 
     def search(
-        self, term: str, *, retmax: int | None = None, retstart: int = 0,
-        mindate: str | None = None, maxdate: str | None = None,
+        self,
+        term: str,
+        *,
+        retmax: int | None = None,
+        retstart: int = 0,
+        mindate: str | None = None,
+        maxdate: str | None = None,
     ) -> SearchResult:
         """esearch on PubMed with the history server (``usehistory=y``).
 
         Dates are ``YYYY/MM/DD`` publication dates (``datetype=pdat``), both or neither.
         """
-        params = [("db", "pubmed"), ("term", term), ("usehistory", "y"),
-                  ("retmax", str(self.search_limit if retmax is None else retmax)), ("retstart", str(retstart))]
+        params = [
+            ("db", "pubmed"),
+            ("term", term),
+            ("usehistory", "y"),
+            ("retmax", str(self.search_limit if retmax is None else retmax)),
+            ("retstart", str(retstart)),
+        ]
         if mindate and maxdate:
             params += [("datetype", "pdat"), ("mindate", mindate), ("maxdate", maxdate)]
         where = f" published {mindate}-{maxdate}" if mindate else ""
@@ -281,8 +291,13 @@ class EutilsClient:
             raise EutilsError(f"esearch for {term!r}{where}: the reply has no <Count>; is the E-utilities URL right?")
         history = None
         if root.findtext("WebEnv"):
-            history = HistorySet(root.findtext("WebEnv", ""), root.findtext("QueryKey", "1"), int(count), "esearch",
-                                 tuple(p for p in params if p[0] not in ("retmax", "retstart")))
+            history = HistorySet(
+                root.findtext("WebEnv", ""),
+                root.findtext("QueryKey", "1"),
+                int(count),
+                "esearch",
+                tuple(p for p in params if p[0] not in ("retmax", "retstart")),
+            )
         ids = tuple(i.text.strip() for i in root.iterfind("IdList/Id") if i.text)
         return SearchResult(term, int(count), ids, history, root.findtext("QueryTranslation"))
 
@@ -297,8 +312,15 @@ class EutilsClient:
         """efetch records ``retstart`` … ``retstart + retmax - 1`` of a history-server set."""
         for _ in range(2):
             current = self._renewed.get(history.identity, history)
-            params = [("db", "pubmed"), ("WebEnv", current.webenv), ("query_key", current.query_key),
-                      ("retstart", str(retstart)), ("retmax", str(retmax)), ("rettype", "xml"), ("retmode", "xml")]
+            params = [
+                ("db", "pubmed"),
+                ("WebEnv", current.webenv),
+                ("query_key", current.query_key),
+                ("retstart", str(retstart)),
+                ("retmax", str(retmax)),
+                ("rettype", "xml"),
+                ("retmode", "xml"),
+            ]
             what = f"efetch of records {retstart + 1}-{retstart + retmax} of {history.utility} set {current.webenv}"
             try:
                 return self._records(params, what, headers={_SET_HEADER: history.identity})
@@ -328,8 +350,10 @@ class EutilsClient:
                 continue
             targets = [
                 link.text.strip()
-                for db in linkset.iterfind("LinkSetDb") if db.findtext("LinkName") == linkname
-                for link in db.iterfind("Link/Id") if link.text and link.text.strip() != source
+                for db in linkset.iterfind("LinkSetDb")
+                if db.findtext("LinkName") == linkname
+                for link in db.iterfind("Link/Id")
+                if link.text and link.text.strip() != source
             ]
             found[source.strip()] = tuple(dict.fromkeys(targets))
         return found
@@ -345,8 +369,13 @@ class EutilsClient:
                 fresh = self._post(list(stale.params), len(ids), f"epost of {len(ids)} PMID(s) again", force=True)
             else:
                 root = self._xml("esearch", [*stale.params, ("retmax", "0")], "esearch again", force=True)
-                fresh = HistorySet(root.findtext("WebEnv", ""), root.findtext("QueryKey", "1"), stale.count,
-                                   stale.utility, stale.params)
+                fresh = HistorySet(
+                    root.findtext("WebEnv", ""),
+                    root.findtext("QueryKey", "1"),
+                    stale.count,
+                    stale.utility,
+                    stale.params,
+                )
             self._renewed[stale.identity] = fresh
 
     def _post(self, params: list[tuple[str, str]], count: int, what: str, force: bool = False) -> HistorySet:
@@ -370,8 +399,15 @@ class EutilsClient:
         return self._call(utility, params, what, lambda content: _parse(content, what), **kwargs)
 
     def _call(
-        self, utility: str, params: list[tuple[str, str]], what: str, check: Callable[[bytes], Any],
-        *, post: bool = False, headers: dict[str, str] | None = None, force: bool = False,
+        self,
+        utility: str,
+        params: list[tuple[str, str]],
+        what: str,
+        check: Callable[[bytes], Any],
+        *,
+        post: bool = False,
+        headers: dict[str, str] | None = None,
+        force: bool = False,
     ) -> Any:
         params = [*params, ("tool", TOOL)]
         params += [("email", self.email)] if self.email else []
@@ -511,7 +547,7 @@ def _inner(content: bytes) -> bytes:
     if opening is None or opening.group(1):
         return b""
     end = content.rfind(b"</PubmedArticleSet>")
-    return content[opening.end(): end].strip() + b"\n"
+    return content[opening.end() : end].strip() + b"\n"
 
 
 def _span(pmids: Sequence[str]) -> str:
@@ -535,4 +571,4 @@ def batched(items: Iterable[str], size: int) -> list[list[str]]:
     [['a', 'b'], ['c', 'd'], ['e']]
     """
     items = list(items)
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]

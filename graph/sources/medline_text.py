@@ -64,23 +64,48 @@ _ISSN_RE = re.compile(r"^(\S+)\s*\((Print|Electronic|Linking)\)$")
 
 #: Comment/correction tags -> the CommentsCorrections RefType of PubMed XML.
 CORRECTION_TAGS = {
-    "CIN": "CommentIn", "CON": "CommentOn", "EIN": "ErratumIn", "EFR": "ErratumFor",
-    "RIN": "RetractionIn", "ROF": "RetractionOf", "UIN": "UpdateIn", "UOF": "UpdateOf",
-    "RPI": "RepublishedIn", "RPF": "RepublishedFrom", "SPIN": "SummaryForPatientsIn",
-    "ORI": "OriginalReportIn", "CRI": "CorrectedandRepublishedIn", "CRF": "CorrectedandRepublishedFrom",
-    "RRI": "RetractedandRepublishedIn", "RRF": "RetractedandRepublishedFrom",
-    "ECI": "ExpressionOfConcernIn", "ECF": "ExpressionOfConcernFor",
+    "CIN": "CommentIn",
+    "CON": "CommentOn",
+    "EIN": "ErratumIn",
+    "EFR": "ErratumFor",
+    "RIN": "RetractionIn",
+    "ROF": "RetractionOf",
+    "UIN": "UpdateIn",
+    "UOF": "UpdateOf",
+    "RPI": "RepublishedIn",
+    "RPF": "RepublishedFrom",
+    "SPIN": "SummaryForPatientsIn",
+    "ORI": "OriginalReportIn",
+    "CRI": "CorrectedandRepublishedIn",
+    "CRF": "CorrectedandRepublishedFrom",
+    "RRI": "RetractedandRepublishedIn",
+    "RRF": "RetractedandRepublishedFrom",
+    "ECI": "ExpressionOfConcernIn",
+    "ECF": "ExpressionOfConcernFor",
 }
 
 # The publication types FaBiO classes exist for (graph.model.mapping), plus the commonest.
 _PUBLICATION_TYPES = {
-    "journal article": "D016428", "review": "D016454", "case reports": "D002363",
-    "clinical trial": "D016430", "randomized controlled trial": "D016449", "editorial": "D016421",
-    "letter": "D016422", "comment": "D016420", "published erratum": "D016425",
-    "retraction of publication": "D016441", "guideline": "D016431", "practice guideline": "D017065",
-    "preprint": "D000076942", "news": "D016433", "biography": "D019215",
-    "comparative study": "D003160", "meta-analysis": "D017418", "multicenter study": "D016448",
-    "systematic review": "D000078182", "english abstract": "D004740",
+    "journal article": "D016428",
+    "review": "D016454",
+    "case reports": "D002363",
+    "clinical trial": "D016430",
+    "randomized controlled trial": "D016449",
+    "editorial": "D016421",
+    "letter": "D016422",
+    "comment": "D016420",
+    "published erratum": "D016425",
+    "retraction of publication": "D016441",
+    "guideline": "D016431",
+    "practice guideline": "D017065",
+    "preprint": "D000076942",
+    "news": "D016433",
+    "biography": "D019215",
+    "comparative study": "D003160",
+    "meta-analysis": "D017418",
+    "multicenter study": "D016448",
+    "systematic review": "D000078182",
+    "english abstract": "D004740",
     "research support, non-u.s. gov't": "D013485",
 }
 
@@ -184,8 +209,10 @@ def _article(fields: list[Field], path: Path, names: dict[str, str]) -> tuple[Ar
         vernacular_title=first("TT"),
         abstract=_abstract(first("AB")),
         languages=tuple(values.get("LA", ())),
-        publication_types=tuple(PublicationType(names.get(n.casefold()) or _PUBLICATION_TYPES.get(n.casefold()), n)
-                                for n in values.get("PT", ())),
+        publication_types=tuple(
+            PublicationType(names.get(n.casefold()) or _PUBLICATION_TYPES.get(n.casefold()), n)
+            for n in values.get("PT", ())
+        ),
         pub_date=_pub_date(first("DP")),
         article_dates=tuple(d for d in map(_article_date, values.get("DEP", ())) if d is not None),
         journal=_journal(values) if not book_title else None,
@@ -229,7 +256,7 @@ def _abstract(text: str | None) -> tuple[AbstractSection, ...]:
     if not marks or marks[0].start() != 0:
         return (AbstractSection(text),)
     ends = [m.start() for m in marks[1:]] + [len(text)]
-    return tuple(AbstractSection(text[m.end():end].strip(), m.group(1)) for m, end in zip(marks, ends, strict=True))
+    return tuple(AbstractSection(text[m.end() : end].strip(), m.group(1)) for m, end in zip(marks, ends, strict=True))
 
 
 def _pub_date(text: str | None) -> PubDate:
@@ -270,9 +297,14 @@ def _journal(values: dict[str, list[str]]) -> Journal | None:
     if not found and not issns:
         return None
     return Journal(
-        title=found.get("JT"), nlm_abbreviation=found.get("TA"), nlm_unique_id=found.get("JID"),
-        issn_print=issns.get("Print"), issn_electronic=issns.get("Electronic"), issn_linking=issns.get("Linking"),
-        volume=found.get("VI"), issue=found.get("IP"),
+        title=found.get("JT"),
+        nlm_abbreviation=found.get("TA"),
+        nlm_unique_id=found.get("JID"),
+        issn_print=issns.get("Print"),
+        issn_electronic=issns.get("Electronic"),
+        issn_linking=issns.get("Linking"),
+        volume=found.get("VI"),
+        issue=found.get("IP"),
     )
 
 
@@ -325,14 +357,20 @@ def _person(person: dict[str, Any]) -> Author:
     initials = None
     if isinstance(short, str):
         family = family or (short.rsplit(" ", 1)[0] if " " in short else short)
-        tail = short[len(family):].split() if short.startswith(family) else short.split()[-1:]
+        tail = short[len(family) :].split() if short.startswith(family) else short.split()[-1:]
         initials = tail[0] if tail else None
         suffix = suffix or (" ".join(tail[1:]) or None)
     if suffix and given and given.endswith(" " + suffix):
         given = given[: -len(suffix) - 1]
     orcid = person.get("orcid")
-    return Author(family=family or None, given=given or None, initials=initials, suffix=suffix or None,
-                  orcid=orcid if isinstance(orcid, str) else None, affiliations=affiliations)
+    return Author(
+        family=family or None,
+        given=given or None,
+        initials=initials,
+        suffix=suffix or None,
+        orcid=orcid if isinstance(orcid, str) else None,
+        affiliations=affiliations,
+    )
 
 
 def parse_mesh_heading(value: str) -> tuple[str, bool, tuple[tuple[str, bool], ...]]:

@@ -113,6 +113,9 @@ def harvest_activity_nquads(iris: Iris, manifest: Manifest) -> str:
         triples.append((activity, PG.maxRecords, _integer(manifest.max_records)))
     for utility in sorted({*manifest.requests, *manifest.cached}):
         endpoint = iri(f"{manifest.eutils_url}{utility}.fcgi")
-        triples += [(activity, PROV.used, endpoint), (endpoint, RDF.type, PG.EutilsEndpoint),
-                    (endpoint, RDFS.label, literal(f"NCBI E-utilities {utility}"))]
+        triples += [
+            (activity, PROV.used, endpoint),
+            (endpoint, RDF.type, PG.EutilsEndpoint),
+            (endpoint, RDFS.label, literal(f"NCBI E-utilities {utility}")),
+        ]
     return "".join(f"{s} {p} {o} {graph} .\n" for s, p, o in triples)

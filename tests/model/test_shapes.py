@@ -48,9 +48,7 @@ SHARED_XML = ROOT.parent / "shared" / "pubmed-samples" / "xml"
 
 PG = Namespace(PREFIXES["pg"])
 SH = Namespace("http://www.w3.org/ns/shacl#")
-DCTERMS, FOAF, SCHEMA, PROV = (
-    Namespace(PREFIXES[p]) for p in ("dcterms", "foaf", "schema", "prov")
-)
+DCTERMS, FOAF, SCHEMA, PROV = (Namespace(PREFIXES[p]) for p in ("dcterms", "foaf", "schema", "prov"))
 FABIO, CITO, PRO, FRBR, FRAPO, PRISM = (
     Namespace(PREFIXES[p]) for p in ("fabio", "cito", "pro", "frbr", "frapo", "prism")
 )
@@ -85,11 +83,7 @@ def _parse(path: Path) -> Graph:
 def _graph_of(articles: Iterable[Article]) -> Graph:
     """The union of the articles' quads; the last version of a PMID wins, as in the store."""
     latest = {article.pmid: article for article in articles}
-    text = "".join(
-        f"{s} {p} {o} .\n"
-        for article in latest.values()
-        for s, p, o, _ in article_quads(article, IRIS)
-    )
+    text = "".join(f"{s} {p} {o} .\n" for article in latest.values() for s, p, o, _ in article_quads(article, IRIS))
     return Graph().parse(data=text, format="nt")
 
 
@@ -205,22 +199,16 @@ def _full_article() -> Article:
 CONSTRUCTED = [
     pytest.param(_full_article(), id="full-article"),
     pytest.param(Article("1"), id="bare-minimum"),
-    pytest.param(
-        Article("10", title="", pub_date=PubDate(1998, text="1998 Dec-1999 Jan")), id="medline-date"
-    ),
+    pytest.param(Article("10", title="", pub_date=PubDate(1998, text="1998 Dec-1999 Jan")), id="medline-date"),
     pytest.param(Article("11", pub_date=PubDate(2001, text="2001 Spring")), id="season"),
     pytest.param(Article("12", pub_date=PubDate(2019, 3)), id="year-month"),
-    pytest.param(
-        Article("13", article_dates=(ArticleDate(2020, 2, 29),)), id="year-from-article-date"
-    ),
+    pytest.param(Article("13", article_dates=(ArticleDate(2020, 2, 29),)), id="year-from-article-date"),
     pytest.param(
         Article("20", authors=(Author(collective_name="The ÆGIS Consortium!"),)),
         id="group-author-only",
     ),
     pytest.param(Article("21", journal=Journal(title="No ids")), id="journal-by-title"),
-    pytest.param(
-        Article("22", journal=Journal(issn_electronic="1234-567X", issue="4")), id="issue-no-volume"
-    ),
+    pytest.param(Article("22", journal=Journal(issn_electronic="1234-567X", issue="4")), id="issue-no-volume"),
     pytest.param(
         Article(
             "30",
@@ -300,19 +288,13 @@ def test_code_scan_finds_pg_terms() -> None:
 @pytest.mark.parametrize("term", sorted(_pg_terms_in_code()))
 def test_pg_term_used_in_code_is_declared(ontology: Graph, term: str) -> None:
     subject = PG[term]
-    assert ontology.value(subject, RDFS.label) is not None, (
-        f"pg:{term} has no rdfs:label in {ONTOLOGY.name}"
-    )
+    assert ontology.value(subject, RDFS.label) is not None, f"pg:{term} has no rdfs:label in {ONTOLOGY.name}"
     assert ontology.value(subject, RDFS.comment) is not None, f"pg:{term} has no rdfs:comment"
 
 
 def test_every_declared_pg_term_is_documented(ontology: Graph) -> None:
-    terms = {
-        s for s in ontology.subjects() if isinstance(s, URIRef) and s.startswith(PG) and s != PG
-    }
-    undocumented = {
-        t for t in terms if not (ontology.value(t, RDFS.label) and ontology.value(t, RDFS.comment))
-    }
+    terms = {s for s in ontology.subjects() if isinstance(s, URIRef) and s.startswith(PG) and s != PG}
+    undocumented = {t for t in terms if not (ontology.value(t, RDFS.label) and ontology.value(t, RDFS.comment))}
     assert not undocumented
 
 
@@ -327,9 +309,7 @@ def test_every_declared_pg_term_is_documented(ontology: Graph) -> None:
         ("sha256", OWL.DatatypeProperty, PROV.Entity, XSD.string),
     ],
 )
-def test_property_declarations(
-    ontology: Graph, term: str, kind: URIRef, domain: URIRef | None, range_: URIRef
-) -> None:
+def test_property_declarations(ontology: Graph, term: str, kind: URIRef, domain: URIRef | None, range_: URIRef) -> None:
     assert (PG[term], RDF.type, kind) in ontology
     assert ontology.value(PG[term], RDFS.range) == range_
     if domain is not None:
@@ -344,21 +324,12 @@ def test_citation_sources_and_input_file(ontology: Graph) -> None:
 
 
 def test_shapes_use_only_declared_pg_terms(ontology: Graph, shapes: Graph) -> None:
-    used = {
-        n
-        for triple in shapes
-        for n in triple
-        if isinstance(n, URIRef) and n.startswith(PG) and n != PG
-    }
+    used = {n for triple in shapes for n in triple if isinstance(n, URIRef) and n.startswith(PG) and n != PG}
     assert {t for t in used if ontology.value(t, RDFS.label) is None} == set()
 
 
 def test_every_property_shape_has_a_message(shapes: Graph) -> None:
-    silent = [
-        shape
-        for shape in shapes.objects(None, SH.property)
-        if shapes.value(shape, SH.message) is None
-    ]
+    silent = [shape for shape in shapes.objects(None, SH.property) if shapes.value(shape, SH.message) is None]
     assert not silent
 
 
@@ -393,11 +364,7 @@ def test_shapes_have_focus_nodes_in_constructed_records(
     shapes: Graph, full_graph: Graph, kind: URIRef, target: URIRef
 ) -> None:
     assert (None, kind, target) in shapes
-    focus = (
-        full_graph.subjects(target)
-        if kind == SH.targetSubjectsOf
-        else full_graph.subjects(RDF.type, target)
-    )
+    focus = full_graph.subjects(target) if kind == SH.targetSubjectsOf else full_graph.subjects(RDF.type, target)
     assert next(iter(focus), None) is not None
 
 
@@ -407,9 +374,7 @@ _SAMPLES = sorted(SAMPLE.parent.glob("*.xml*")) if SAMPLE.exists() else []
 @pytest.mark.parametrize(
     "path",
     [pytest.param(p, id=p.name) for p in _SAMPLES]
-    or [
-        pytest.param(None, id="absent", marks=pytest.mark.skip(reason=f"{SAMPLE} not written yet"))
-    ],
+    or [pytest.param(None, id="absent", marks=pytest.mark.skip(reason=f"{SAMPLE} not written yet"))],
 )
 def test_bundled_sample_conforms(shapes: Graph, path: Path) -> None:
     conforms, _, text = _validate(_graph_of(_articles(path)), shapes)
@@ -551,12 +516,8 @@ BROKEN = [
         "Article: dcterms:language",
         add=[(ARTICLE, DCTERMS.language, Literal("eng"))],
     ),
-    _broken(
-        "article-untyped", "Article: must be a fabio:JournalArticle", drop=[(ARTICLE, RDF.type)]
-    ),
-    _broken(
-        "role-without-holder", "Role: needs exactly one pro:isHeldBy", drop=[(ROLE, PRO.isHeldBy)]
-    ),
+    _broken("article-untyped", "Article: must be a fabio:JournalArticle", drop=[(ARTICLE, RDF.type)]),
+    _broken("role-without-holder", "Role: needs exactly one pro:isHeldBy", drop=[(ROLE, PRO.isHeldBy)]),
     _broken(
         "role-two-holders",
         "Role: needs exactly one pro:isHeldBy",
@@ -569,13 +530,9 @@ BROKEN = [
         replace=(ROLE, SCHEMA.position, Literal(0)),
     ),
     _broken("role-two-next", "Role: at most one oco:hasNext", add=[(ROLE, OCO.hasNext, ROLE)]),
-    _broken(
-        "person-without-name", "Person: needs a foaf:name", drop=[(PERSON, FOAF.name)]
-    ),
+    _broken("person-without-name", "Person: needs a foaf:name", drop=[(PERSON, FOAF.name)]),
     _broken("bad-issn", "Journal: prism:issn", replace=(JOURNAL, PRISM.issn, Literal("09406719"))),
-    _broken(
-        "bad-eissn", "Journal: prism:eIssn", replace=(JOURNAL, PRISM.eIssn, Literal("1432-093x"))
-    ),
+    _broken("bad-eissn", "Journal: prism:eIssn", replace=(JOURNAL, PRISM.eIssn, Literal("1432-093x"))),
     _broken(
         "bad-issn-l",
         "Journal: fabio:hasIssnL",

@@ -185,7 +185,9 @@ def test_efetch_gets_up_to_200_ids_and_posts_beyond(tmp_path: Path) -> None:
 def test_elink_gives_one_link_set_per_pmid(server: EutilsServer, tmp_path: Path) -> None:
     eutils = client(server, tmp_path)
     assert eutils.links(["100", "200", "105"], "pubmed_pubmed_refs") == {
-        "100": ("101", "102", "103"), "200": ("100", "101"), "105": (),
+        "100": ("101", "102", "103"),
+        "200": ("100", "101"),
+        "105": (),
     }
     assert eutils.links(["100"], "pubmed_pubmed_citedin") == {"100": ("200", "201")}
     assert [p for p in server.seen("elink")[0].params if p[0] == "id"] == [("id", "100"), ("id", "200"), ("id", "105")]

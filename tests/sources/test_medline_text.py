@@ -45,9 +45,13 @@ def test_same_article_as_xml_and_text_gives_the_same_triples(mesh_env: None) -> 
     text = _quads(DATA / "live_article.nbib")
     # What PubMed format cannot carry: the reference list, EqualContrib, ISOAbbreviation.
     xml_only = {
-        q for q in xml
-        if q[1] in PREDICATE_XML_ONLY or "/reference/" in q[0] or "/reference/" in q[2]
-        or q[2] == "<https://w3id.org/pubgraph/article/17858068>" or q[0] == "<https://w3id.org/pubgraph/article/17858068>"
+        q
+        for q in xml
+        if q[1] in PREDICATE_XML_ONLY
+        or "/reference/" in q[0]
+        or "/reference/" in q[2]
+        or q[2] == "<https://w3id.org/pubgraph/article/17858068>"
+        or q[0] == "<https://w3id.org/pubgraph/article/17858068>"
     }
     assert len(xml_only) == 11
     assert text == xml - xml_only
@@ -158,7 +162,10 @@ def test_mesh_names_from_nlm_xml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("PUBGRAPH_MESH", f"{desc}:{qual}")
     heading = _text("PMID- 5\nMH  - Software/*methods\n").mesh_headings[0]
     assert (heading.ui, heading.major, heading.qualifiers[0].ui, heading.qualifiers[0].major) == (
-        "D012984", False, "Q000379", True,
+        "D012984",
+        False,
+        "Q000379",
+        True,
     )
 
 

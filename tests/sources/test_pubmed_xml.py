@@ -76,10 +76,7 @@ def test_structured_abstract_keeps_labels_and_categories(full: Article, plain: A
         AbstractSection("Calcium matters in E. coli.", "BACKGROUND", "BACKGROUND"),
         AbstractSection("It rose by 103 fold.", "RESULTS", "RESULTS"),
     )
-    assert (
-        full.abstract_text
-        == "BACKGROUND: Calcium matters in E. coli.\n\nRESULTS: It rose by 103 fold."
-    )
+    assert full.abstract_text == "BACKGROUND: Calcium matters in E. coli.\n\nRESULTS: It rose by 103 fold."
     assert plain.abstract == (AbstractSection("An unstructured abstract."),)
 
 
@@ -203,9 +200,7 @@ def test_mesh_major_on_descriptor_or_one_qualifier(full: Article) -> None:
 
 
 def test_supplementary_concepts_keywords_chemicals_grants(full: Article, plain: Article) -> None:
-    assert full.supplementary_concepts == (
-        SupplementaryConcept("C000657245", "COVID-19", "Disease"),
-    )
+    assert full.supplementary_concepts == (SupplementaryConcept("C000657245", "COVID-19", "Disease"),)
     assert full.keywords == (
         Keyword("synthetic data", "NOTNLM", False),
         Keyword("E. coli models", "NOTNLM", True),
@@ -263,9 +258,7 @@ def test_other_comments_corrections_kept_as_corrections(full: Article, plain: Ar
 
 
 def _pub_date_xml(pub_date: str) -> str:
-    return article_xml(1).replace(
-        "<PubDate><Year>2020</Year></PubDate>", f"<PubDate>{pub_date}</PubDate>"
-    )
+    return article_xml(1).replace("<PubDate><Year>2020</Year></PubDate>", f"<PubDate>{pub_date}</PubDate>")
 
 
 @pytest.mark.parametrize(
@@ -422,9 +415,7 @@ def test_gzip_detected_by_magic_bytes_whatever_the_name(tmp_path: Path) -> None:
 
 
 def test_records_stream_before_an_error_later_in_the_file(tmp_path: Path) -> None:
-    path = write_xml(
-        tmp_path, "bad.xml", [article_xml(1), article_xml(2).replace("</ArticleTitle>", "", 1)]
-    )
+    path = write_xml(tmp_path, "bad.xml", [article_xml(1), article_xml(2).replace("</ArticleTitle>", "", 1)])
     stream = read_records(path)
     first = next(stream)
     assert first.pmid == "1"
