@@ -1,83 +1,63 @@
-"""The conversion engine: input files to N-Quads (or N-Triples) text, piece by piece.
+"""The conversion engine: input files to N-Quads (or N-Triples), piece by piece.
 
 A file is cut into pieces of whole records (see ``split`` in the PubMed XML source);
-with more than one job, worker processes parse and map the pieces and write their
-output to spill files, optionally as gzip members, so the main process only
-concatenates bytes. Pieces come back in input order, whatever order workers finish in.
+with more than one job, worker processes parse and map the pieces. Output is written
+once, where it belongs: a worker that has converted a piece waits for its turn (every
+earlier piece has taken its place in the output), takes the next stretch of the output
+file, and writes the piece there itself. Writing N-Quads is a large part of conversion
+(~80 kB a record), so the output is never staged elsewhere and copied. Pieces come back
+in input order, whatever order workers finish in.
 """
 
 from __future__ import annotations
 
 import gzip
 import itertools
+import multiprocessing
 import os
+import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
-from .model import Iris, Quad, article_quads
+from .model import Iris, Seen, article_nquads
 from .records import Deletion, Record
 from .sources import read_chunks, read_piece, read_records
 
-__all__ = ["Converter", "Piece"]
+__all__ = ["Converter", "Piece", "convert_records"]
 
 #: (PMID, is a deletion), in document order.
 Event = tuple[str, bool]
 
 _PARALLEL_MIN_BYTES = 8 << 20  # below this, starting workers costs more than it saves
 _RECORDS_PER_PIECE = 500
-_WORKER_SEEN: set[Quad] = set()  # shared triples a worker process has already written
-_counter = itertools.count()
+_GZIP_LEVEL = 6  # gzip's own default; level 9 costs 3x the time for ~2% smaller files
+_WRITE_BATCH = 512  # buffers per pwritev(2) call, well under IOV_MAX
+_TURN_POLL = 0.5  # seconds between checks that the conversion was not abandoned
 
 
 @dataclass(frozen=True, slots=True)
 class Piece:
     """Some consecutive records of one file, converted.
 
-    The output is either held as ``text`` or was written by a worker to ``spill``
-    (gzip-compressed when the converter compresses).
+    ``data`` holds the output when the caller gave no output file; otherwise it is
+    already written there and ``data`` is None.
     """
 
     events: tuple[Event, ...]
     quads: int
     position: int = 0  # bytes of the input file read when this piece was cut
-    text: str | None = None
-    spill: str | None = None
+    data: bytes | None = None
     compressed: bool = False
 
-    def write_to(self, out: IO[bytes]) -> None:
-        """Append the output to ``out``; a spill file is copied by the kernel (sendfile)."""
-        if self.spill is None:
-            out.write(self.payload())
-            return
-        out.flush()
-        with open(self.spill, "rb") as source:
-            size = os.fstat(source.fileno()).st_size
-            sent = 0
-            while sent < size:
-                sent += os.sendfile(out.fileno(), source.fileno(), sent, size - sent)
-        os.unlink(self.spill)
-
-    def payload(self) -> bytes:
-        """The bytes to append to the output file (a gzip member when compressed)."""
-        if self.spill is not None:
-            data = Path(self.spill).read_bytes()
-            os.unlink(self.spill)
-            return data
-        data = (self.text or "").encode("utf-8")
-        return gzip.compress(data, _GZIP_LEVEL, mtime=0) if self.compressed else data
-
-    def read_text(self) -> str:
+    def text(self) -> str:
         """The output as text (decompressed if need be)."""
-        data = self.payload()
+        data = self.data or b""
         return (gzip.decompress(data) if self.compressed else data).decode("utf-8")
-
-
-_GZIP_LEVEL = 6  # gzip's own default; level 9 costs 3x the time for ~2% smaller files
 
 
 class Converter:
@@ -90,22 +70,20 @@ class Converter:
     True
     """
 
-    def __init__(
-        self,
-        base: str,
-        *,
-        triples: bool = False,
-        jobs: int | None = None,
-        spill_dir: Path | None = None,
-        compress: bool = False,
-    ) -> None:
+    def __init__(self, base: str, *, triples: bool = False, jobs: int | None = None, compress: bool = False) -> None:
         self.base, self.triples, self.compress = base, triples, compress
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
-        parallel = workers > 1 and spill_dir is not None
-        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=_reset_worker) if parallel else None
         self._workers = workers
-        self._spill_dir = spill_dir
-        self._seen: set[Quad] = set()
+        self._pool: ProcessPoolExecutor | None = None
+        self._turns: _Turns | None = None
+        if workers > 1:
+            context = multiprocessing.get_context()
+            self._turns = _Turns(context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(self._turns,)
+            )
+        self._seen = Seen()
+        self._pieces = itertools.count()  # every piece's place in the turn order, across files
 
     def __enter__(self) -> Converter:
         return self
@@ -117,19 +95,25 @@ class Converter:
         tb: TracebackType | None,
     ) -> None:
         if self._pool is not None:
+            assert self._turns is not None
+            self._turns.abandon()  # releases workers waiting for a turn that will not come
             self._pool.shutdown(cancel_futures=True)
 
-    def pieces(self, path: Path) -> Iterator[Piece]:
-        """The converted pieces of one file, in order."""
+    def pieces(self, path: Path, out: IO[bytes] | None = None) -> Iterator[Piece]:
+        """The converted pieces of one file, in order.
+
+        With ``out`` (a binary file opened by path, positioned at its end) the output is
+        appended there as the pieces come; without it, each piece carries its ``data``.
+        """
         chunks = None
         if self._pool is not None and path.stat().st_size >= _PARALLEL_MIN_BYTES:
             chunks = read_chunks(path)
         if chunks is None:
-            yield from self._sequential(path)
+            yield from self._sequential(path, out)
         else:
-            yield from self._parallel(path, chunks)
+            yield from self._parallel(path, chunks, out)
 
-    def _sequential(self, path: Path) -> Iterator[Piece]:
+    def _sequential(self, path: Path, out: IO[bytes] | None) -> Iterator[Piece]:
         position = 0
 
         def track(at: int) -> None:
@@ -138,40 +122,56 @@ class Converter:
 
         records = read_records(path, on_progress=track)
         while batch := list(itertools.islice(records, _RECORDS_PER_PIECE)):
-            parts: list[str] = []
+            parts: list[bytes] = []
             events, quads = convert_records(batch, self.base, self.triples, self._seen, parts.append)
-            yield Piece(events, quads, position, text="".join(parts), compressed=self.compress)
+            data = _gzip_member(parts) if self.compress else parts
+            if out is None:
+                yield Piece(events, quads, position, b"".join(data), self.compress)
+            else:
+                out.writelines(data)
+                yield Piece(events, quads, position)
 
-    def _parallel(self, path: Path, chunks: Iterator[tuple[bytes, int, int]]) -> Iterator[Piece]:
-        assert self._pool is not None and self._spill_dir is not None
+    def _parallel(self, path: Path, chunks: Iterator[tuple[bytes, int, int]], out: IO[bytes] | None) -> Iterator[Piece]:
+        assert self._pool is not None and self._turns is not None
+        target = None
+        if out is not None:
+            out.flush()
+            target = out.name if isinstance(out.name, str) else None
+            if target is None:
+                raise ValueError("parallel conversion writes to an output file opened by its path")
+            first = next(self._pieces)
+            self._turns.begin(first, out.tell())
+            indices: Iterator[int] = itertools.chain([first], self._pieces)
+        else:
+            indices = itertools.repeat(-1)
         pending: deque[tuple[Future[Piece], int]] = deque()
-        for chunk, line_offset, position in chunks:
-            task = (
-                chunk,
-                path,
-                line_offset,
-                self.base,
-                self.triples,
-                str(self._spill_dir),
-                self.compress,
-            )
-            pending.append((self._pool.submit(_convert_chunk, *task), position))
-            while len(pending) >= 2 * self._workers:  # bounds memory: pieces in flight
+        settings = (path, self.base, self.triples, self.compress, target)
+        try:
+            for (chunk, line_offset, position), index in zip(chunks, indices, strict=False):
+                pending.append((self._pool.submit(_convert_chunk, index, chunk, line_offset, *settings), position))
+                while len(pending) >= 2 * self._workers:  # bounds memory: pieces in flight
+                    future, at = pending.popleft()
+                    yield replace(future.result(), position=at)
+            while pending:
                 future, at = pending.popleft()
                 yield replace(future.result(), position=at)
-        while pending:
-            future, at = pending.popleft()
-            yield replace(future.result(), position=at)
+        except BaseException:
+            self._turns.abandon()
+            for future, _ in pending:
+                future.cancel()
+            raise
+        if out is not None:
+            out.seek(0, os.SEEK_END)  # past what the workers wrote
 
 
 def convert_records(
     records: Iterable[Record],
     base: str,
     triples: bool,
-    seen: set[Quad],
-    write: Callable[[str], object],
+    seen: Seen,
+    write: Callable[[bytes], object],
 ) -> tuple[tuple[Event, ...], int]:
-    """Map records to N-Quads (or N-Triples) text handed to ``write`` record by record;
+    """Map records to N-Quads (or N-Triples) bytes handed to ``write`` record by record;
     return the events and the quad count."""
     iris = Iris(base)
     events: list[Event] = []
@@ -180,36 +180,110 @@ def convert_records(
         if isinstance(record, Deletion):
             events.append((record.pmid, True))
             continue
-        batch = article_quads(record, iris, seen)
-        if triples:
-            write("".join([f"{s} {p} {o} .\n" for s, p, o, _ in batch]))
-        else:
-            write("".join([f"{s} {p} {o} {g} .\n" for s, p, o, g in batch]))
+        data = article_nquads(record, iris, seen, triples=triples)
+        write(data)
         events.append((record.pmid, False))
-        quads += len(batch)
+        quads += data.count(b"\n")  # one line a quad: literals escape their newlines
     return tuple(events), quads
 
 
-def _reset_worker() -> None:
-    _WORKER_SEEN.clear()
+def _gzip_member(parts: Sequence[bytes]) -> list[bytes]:
+    """``parts`` as one gzip member (concatenated members are one gzip stream)."""
+    compressor = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, 31)  # 31: gzip header and trailer
+    return [compressed for part in parts if (compressed := compressor.compress(part))] + [compressor.flush()]
+
+
+class _Turns:
+    """Gives pieces their place in the output, in input order, across processes.
+
+    ``begin`` (in the main process, between files) says which piece goes next and at
+    which offset; a worker's ``take`` waits until it is its piece's turn, then takes
+    ``size`` bytes from there. A piece that fails takes nothing, so later ones go on.
+    """
+
+    def __init__(self, context: Any) -> None:
+        self._changed = context.Condition()
+        self._next = context.RawValue("q", 0)
+        self._offset = context.RawValue("q", 0)
+        self._abandoned = context.RawValue("b", 0)
+
+    def begin(self, index: int, offset: int) -> None:
+        with self._changed:
+            self._next.value, self._offset.value, self._abandoned.value = index, offset, 0
+            self._changed.notify_all()
+
+    def take(self, index: int, size: int) -> int:
+        with self._changed:
+            while self._next.value != index:
+                if self._abandoned.value:
+                    raise _Abandoned
+                self._changed.wait(_TURN_POLL)
+            offset = self._offset.value
+            self._offset.value = offset + size
+            self._next.value = index + 1
+            self._changed.notify_all()
+            return offset
+
+    def abandon(self) -> None:
+        with self._changed:
+            self._abandoned.value = 1
+            self._changed.notify_all()
+
+
+class _Abandoned(Exception):
+    """The conversion stopped (an earlier piece failed); this piece's output is not wanted."""
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(turns: _Turns) -> None:
+    _WORKER.update(turns=turns, seen=Seen())  # a fresh Seen: nothing inherited by fork
 
 
 def _convert_chunk(
+    index: int,
     chunk: bytes,
-    path: Path,
     line_offset: int,
+    path: Path,
     base: str,
     triples: bool,
-    spill_dir: str,
     compress: bool,
+    target: str | None,
 ) -> Piece:
-    # Runs in a worker: parse one standalone chunk, map it, stream the text to a spill file.
-    spill = os.path.join(spill_dir, f"{os.getpid()}-{next(_counter)}.part")
-    if compress:
-        out: IO[str] = gzip.open(spill, "wt", encoding="utf-8", compresslevel=_GZIP_LEVEL)  # noqa: SIM115
-    else:
-        out = open(spill, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - the with below closes it
-    with out:
-        records = read_piece(chunk, path, line_offset)
-        events, quads = convert_records(records, base, triples, _WORKER_SEEN, out.write)
-    return Piece(events, quads, spill=spill, compressed=compress)
+    # Runs in a worker: parse one standalone chunk, map it, then write it at its place
+    # in ``target``, or hand it back when there is no target.
+    turns: _Turns = _WORKER["turns"]
+    parts: list[bytes] = []
+    try:
+        events, quads = convert_records(
+            read_piece(chunk, path, line_offset), base, triples, _WORKER["seen"], parts.append
+        )
+    except BaseException:
+        if target is not None:
+            turns.take(index, 0)  # give up the turn, so that later pieces are not held up
+        raise
+    del chunk
+    data = _gzip_member(parts) if compress else parts
+    if target is None:
+        return Piece(events, quads, data=b"".join(data), compressed=compress)
+    offset = turns.take(index, sum(map(len, data)))
+    _write_at(target, data, offset)
+    return Piece(events, quads, compressed=compress)
+
+
+def _write_at(target: str, buffers: list[bytes], offset: int) -> None:
+    fd = os.open(target, os.O_WRONLY)
+    try:
+        for start in range(0, len(buffers), _WRITE_BATCH):
+            batch = buffers[start : start + _WRITE_BATCH]
+            written = os.pwritev(fd, batch, offset)
+            offset += written
+            expected = sum(map(len, batch))
+            if written < expected:  # a short write: finish this batch the plain way
+                rest = b"".join(batch)[written:]
+                while rest:
+                    done = os.pwrite(fd, rest, offset)
+                    offset, rest = offset + done, rest[done:]
+    finally:
+        os.close(fd)

@@ -7,6 +7,7 @@ these functions so that the model sees one canonical form.
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = [
@@ -89,6 +90,7 @@ def normalize_orcid(value: str | None) -> str | None:
     return "-".join(match.groups()).upper()
 
 
+@functools.lru_cache(maxsize=1 << 12)  # the same authors recur across records
 def orcid_checksum_ok(orcid: str) -> bool:
     """Check the ISO 7064 MOD 11-2 check digit of a normalised ORCID iD.
 

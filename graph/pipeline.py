@@ -15,10 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from .conversion import Converter, Piece, convert_records
-from .model import Iris
+from .model import Iris, Seen
 from .sources import expand_inputs, read_records
 from .store.files import atomic_output, prepared_parent, rdf_format_for, write_text
 from .store.oxigraph import KnowledgeStore, store_path
@@ -143,12 +143,12 @@ def convert(
     base_iri = Iris.from_env(base).base
     summaries: list[FileSummary] = []
 
-    def pieces(converter: Converter) -> Iterator[Piece]:
+    def pieces(converter: Converter, stream: IO[bytes] | None) -> Iterator[Piece]:
         for path in files:
             tally = _Tally()
             if progress:
                 progress.file_started(path, path.stat().st_size)
-            for piece in converter.pieces(path):
+            for piece in converter.pieces(path, stream):
                 tally.add(piece)
                 if progress:
                     progress.advanced(piece.position, tally.records)
@@ -159,27 +159,20 @@ def convert(
 
     with (
         prepared_parent(out),
-        _spill_dir(out.parent) as spill,
-        Converter(
-            base_iri,
-            triples=fmt.line_based and not fmt.quads,
-            jobs=jobs,
-            spill_dir=spill,
-            compress=compress,
-        ) as converter,
+        Converter(base_iri, triples=fmt.line_based and not fmt.quads, jobs=jobs, compress=compress) as converter,
     ):
         if fmt.line_based:
             with atomic_output(out, compress=False) as stream:
-                for piece in pieces(converter):
-                    piece.write_to(stream)
+                for _piece in pieces(converter, stream):
+                    pass
         else:
-            write_text((piece.read_text() for piece in pieces(converter)), out)
+            write_text((piece.text() for piece in pieces(converter, None)), out)
     return ConvertSummary(out, tuple(summaries), sum(f.quads for f in summaries), time.perf_counter() - started)
 
 
 @contextmanager
-def _spill_dir(near: Path) -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix=".pubgraph-spill-", dir=near))
+def _staging_dir(near: Path) -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix=".pubgraph-staging-", dir=near))
     try:
         yield folder
     finally:
@@ -225,12 +218,12 @@ def _build(
     progress: Progress | None,
     started: float,
 ) -> BuildSummary:
-    with KnowledgeStore.open(target, iris=iris) as kg, _spill_dir(target) as staging:
+    with KnowledgeStore.open(target, iris=iris) as kg, _staging_dir(target) as staging:
         warnings = []
         interrupted = kg.interrupted_load()
         if interrupted:
             warnings.append(f"a previous load of {interrupted} was interrupted; reload that file to repair it")
-        with Converter(iris.base, jobs=jobs, spill_dir=staging) as converter:
+        with Converter(iris.base, jobs=jobs) as converter:
             summaries = [_build_file(kg, path, staging, converter, progress) for path in files]
         return BuildSummary(
             kg.path,
@@ -267,12 +260,11 @@ def _stage(
     if progress:
         progress.file_started(path, path.stat().st_size)
     with open(target, "wb") as out:
-        for piece in converter.pieces(path):
+        for piece in converter.pieces(path, out):
             tally.add(piece)
             for pmid, _deleted in piece.events:
                 last_event[pmid] = events
                 events += 1
-            piece.write_to(out)
             if progress:
                 progress.advanced(piece.position, tally.records)
     if len(last_event) < events:
@@ -285,8 +277,8 @@ def _restage_last_events(path: Path, target: Path, last: set[int], base: str) ->
     """A file that lists a record twice, or deletes it after listing it: only the last
     event for each PMID counts, so convert again keeping just those records (rare)."""
     kept = (record for index, record in enumerate(read_records(path)) if index in last)
-    with open(target, "w", encoding="utf-8", newline="\n") as out:
-        convert_records(kept, base, False, set(), out.write)
+    with open(target, "wb") as out:
+        convert_records(kept, base, False, Seen(), out.write)
 
 
 def _sha256(path: Path) -> str:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .iris import DEFAULT_BASE, Iris
-from .mapping import article_quads
+from .mapping import Seen, article_nquads, article_quads
 from .namespaces import PREFIXES
 from .terms import Quad, nquad_line
 
-__all__ = ["DEFAULT_BASE", "PREFIXES", "Iris", "Quad", "article_quads", "nquad_line"]
+__all__ = ["DEFAULT_BASE", "PREFIXES", "Iris", "Quad", "Seen", "article_nquads", "article_quads", "nquad_line"]

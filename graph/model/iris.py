@@ -7,6 +7,7 @@ is configurable (``--base`` / ``PUBGRAPH_BASE``); vocabulary IRIs are not.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -46,6 +47,11 @@ def normalize_affiliation(text: str) -> str:
     """
     text = _EMAIL_RE.sub(" ", text)
     return " ".join(text.casefold().split()).strip(" .;,")
+
+
+@functools.lru_cache(maxsize=1 << 14)  # authors of one record often share an affiliation
+def _affiliation_key(name: str) -> str:
+    return hashlib.sha1(normalize_affiliation(name).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +111,7 @@ class Iris:
     def affiliation(self, affiliation: Affiliation) -> str:
         if affiliation.ror:
             return "https://ror.org/" + affiliation.ror.rsplit("/", 1)[-1]
-        key = hashlib.sha1(normalize_affiliation(affiliation.name).encode()).hexdigest()[:16]
-        return f"{self.base}affiliation/{key}"
+        return f"{self.base}affiliation/{_affiliation_key(affiliation.name)}"
 
     # venues
     def journal(self, journal: Journal) -> str | None:

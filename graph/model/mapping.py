@@ -1,4 +1,4 @@
-"""Map one record to quads: pure, deterministic, no I/O.
+"""Map one record to N-Quads: pure, deterministic, no I/O.
 
 The vocabulary and IRI scheme are those of ``DESIGN.md`` ("RDF model"). Every triple
 lives in exactly one named graph:
@@ -16,16 +16,19 @@ must see each triple once, and Oxigraph 0.5 counts a triple once per graph holdi
 (oxigraph/oxigraph#1919), which inflates joins and aggregates. A record's replacement or
 deletion therefore leaves shared descriptions in place; they carry no record content.
 
-The caller may pass a ``seen`` set, kept across records, so that shared triples are
-emitted once per conversion instead of once per record (the store keeps sets anyway).
+Output is N-Quads text built with f-strings over N-Triples terms (see ``terms``): a
+record is ~400 quads, and building no per-quad objects is most of what makes conversion
+fast. A shared description is written the first time its key is met in a :class:`Seen`,
+which the caller keeps across records. :func:`article_quads` gives the same quads as
+tuples, for the API and tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
-from ..records import Article, Author, Journal, MeshHeading, Reference
-from .iris import Iris
+from ..records import Article, Author, Journal, MeshHeading
+from .iris import MESH, Iris
 from .namespaces import (
     BIRO,
     C4O,
@@ -47,7 +50,7 @@ from .namespaces import (
 )
 from .terms import Quad, iri, literal
 
-__all__ = ["CORRECTION_PREDICATES", "PUBLICATION_TYPE_CLASSES", "article_quads"]
+__all__ = ["CORRECTION_PREDICATES", "PUBLICATION_TYPE_CLASSES", "Seen", "article_nquads", "article_quads"]
 
 A = RDF.type
 Emit = Callable[[str, str, str], None]
@@ -93,34 +96,67 @@ _POSITION, _CONTENT, _PUBMED_ID = SCHEMA.position, C4O.hasContent, FABIO.hasPubM
 _POSITIONS = tuple(literal(str(n), "integer") for n in range(1000))
 _CITATION_SOURCE, _REFERENCE_LIST = PG.citationSource, PG.ReferenceList
 _SOURCES = {"comments-corrections": PG.CommentsCorrections, "elink": PG.ELink}
-_SEEN_LIMIT = 100_000  # bounds memory (~25 MB); a triple emitted twice is harmless, the store keeps sets
+_CREATOR, _DOCUMENT_CONTEXT, _ROLE_IN_TIME = DCTERMS.creator, PRO.isDocumentContextFor, PRO.RoleInTime
+_WITH_ROLE, _AUTHOR, _HELD_BY, _NEXT = PRO.withRole, PRO.author, PRO.isHeldBy, OCO.hasNext
+_ORGANIZATION, _RELATES_TO_ORGANIZATION = FOAF.Organization, PRO.relatesToOrganization
+_SUBJECT_TERM, _PRIMARY_SUBJECT_TERM = FABIO.hasSubjectTerm, FABIO.hasPrimarySubjectTerm
+
+
+class Seen:
+    """The keys of shared descriptions already written, for the most recent ~``limit`` keys.
+
+    Two generations: when the recent set fills up it becomes the older one, so keys in
+    constant use (a journal, a frequent MeSH term) stay remembered while memory stays
+    bounded (at most twice ``limit`` keys). Forgetting is harmless: a description written twice is
+    the same triples, and stores keep sets.
+
+    >>> seen = Seen()
+    >>> seen.first("journal/1"), seen.first("journal/1")
+    (True, False)
+    """
+
+    __slots__ = ("_older", "_recent", "limit")
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.limit = limit
+        self._recent: set[Hashable] = set()
+        self._older: set[Hashable] = set()
+
+    def first(self, key: Hashable) -> bool:
+        """True when ``key`` is new (the caller writes its description); remembers it."""
+        recent = self._recent
+        if key in recent:
+            return False
+        new = key not in self._older
+        recent.add(key)
+        if len(recent) >= self.limit:
+            self._older, self._recent = recent, set()
+        return new
+
+    def clear(self) -> None:
+        """Forget every key."""
+        self._recent, self._older = set(), set()
 
 
 def _position(n: int) -> str:
     return _POSITIONS[n] if n < len(_POSITIONS) else literal(str(n), "integer")
 
 
-class _Shared:
-    """Emits triples into a shared graph, each once while it is remembered in ``seen``."""
+def article_nquads(article: Article, iris: Iris, seen: Seen | None = None, *, triples: bool = False) -> bytes:
+    """The N-Quads of one article, UTF-8: its own graph, plus shared descriptions new to ``seen``.
 
-    __slots__ = ("graph", "quads", "seen")
+    With ``triples``, N-Triples: the same statements without their graph.
 
-    def __init__(self, quads: list[Quad], graph: str, seen: set[tuple[str, str, str, str]]) -> None:
-        self.quads, self.graph, self.seen = quads, graph, seen
-
-    def __call__(self, s: str, p: str, o: str) -> None:
-        quad = (s, p, o, self.graph)
-        if quad not in self.seen:
-            self.seen.add(quad)
-            self.quads.append(quad)
-
-    def label(self, term: str, label: str, cls: str) -> None:
-        self(term, A, cls)
-        self(term, _LABEL, literal(label))
+    >>> from graph.records import Article
+    >>> lines = article_nquads(Article("28993889", title="A case"), Iris("http://x.org/")).splitlines()
+    >>> len(lines), lines[0].split()[1]
+    (5, b'<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>')
+    """
+    return _encode(_pieces(article, iris, seen if seen is not None else Seen(), triples))
 
 
-def article_quads(article: Article, iris: Iris, seen: set[tuple[str, str, str, str]] | None = None) -> list[Quad]:
-    """All quads of one article: its own graph, plus shared descriptions not yet ``seen``.
+def article_quads(article: Article, iris: Iris, seen: Seen | None = None) -> list[Quad]:
+    """The quads of :func:`article_nquads` as ``(s, p, o, g)`` tuples of N-Triples terms.
 
     >>> from graph.records import Article
     >>> quads = article_quads(Article("28993889", title="A case"), Iris("http://x.org/"))
@@ -128,39 +164,86 @@ def article_quads(article: Article, iris: Iris, seen: set[tuple[str, str, str, s
     >>> subject, obj, graph
     ('<http://x.org/article/28993889>', '<http://purl.org/spar/fabio/JournalArticle>', '<http://x.org/graph/pubmed/28993889>')
     """
-    if seen is None:
-        seen = set()
-    elif len(seen) > _SEEN_LIMIT:
-        seen.clear()
-    quads: list[Quad] = []
-    graph = iri(iris.record_graph(article.pmid))
-    append = quads.append
+    text = "".join(_pieces(article, iris, seen if seen is not None else Seen(), False))
+    return [_split_line(line) for line in text.split("\n") if line]
 
-    # Hot path: ~350 quads per record, so emit is a bare closure over list.append.
+
+def _split_line(line: str) -> Quad:
+    # Subject, predicate and graph are IRIs or blank nodes, without spaces; the object
+    # (a literal may hold spaces) is what lies between.
+    subject, predicate, rest = line.split(" ", 2)
+    obj, graph, _dot = rest.rsplit(" ", 2)
+    return subject, predicate, obj, graph
+
+
+def _encode(pieces: list[str]) -> bytes:
+    if all(map(str.isascii, pieces)):
+        return "".join(pieces).encode("ascii")
+    # One non-ASCII character widens a joined str to 2 or 4 bytes a character, and its
+    # encoding gets 20-40x slower: encode piece by piece, the ASCII ones by copying.
+    return b"".join([piece.encode() for piece in pieces])
+
+
+class _Out:
+    """Where one record's lines go: ``add`` takes whole lines; the tails end a line in its graph."""
+
+    __slots__ = ("add", "first", "mesh", "own", "shared")
+
+    def __init__(self, pieces: list[str], iris: Iris, pmid: str, seen: Seen, triples: bool) -> None:
+        self.add = pieces.append
+        self.first = seen.first
+        if triples:
+            self.own = self.shared = self.mesh = " .\n"
+        else:
+            self.own = f" <{iris.record_graph(pmid)}> .\n"
+            self.shared = f" <{iris.entities_graph}> .\n"
+            self.mesh = f" <{iris.mesh_graph}> .\n"
+
+
+def _pieces(article: Article, iris: Iris, seen: Seen, triples: bool) -> list[str]:
+    """The record's N-Quads lines, several to a piece."""
+    pieces: list[str] = []
+    out = _Out(pieces, iris, article.pmid, seen, triples)
+    add, own = pieces.append, out.own
+
     def emit(s: str, p: str, o: str) -> None:
-        append((s, p, o, graph))
+        add(f"{s} {p} {o}{own}")
 
-    share = _Shared(quads, iri(iris.entities_graph), seen)
-    mesh = _Shared(quads, iri(iris.mesh_graph), seen)
     subject = iri(iris.article(article.pmid))
-    _describe(emit, share, subject, article, iris)
-    _venue(emit, share, subject, article, iris)
-    _authors(emit, share, subject, article, iris)
-    _subjects(emit, mesh, subject, article)
-    _funding(emit, share, subject, article, iris)
-    _citations(quads, graph, share, subject, article, iris)
-    _corrections(emit, share, subject, article, iris)
-    return quads
+    _describe(emit, out, subject, article, iris)
+    _venue(emit, out, subject, article, iris)
+    _authors(emit, out, subject, article, iris)
+    _subjects(emit, out, subject, article)
+    _funding(emit, out, subject, article, iris)
+    _citations(out, subject, article, iris)
+    _corrections(emit, out, subject, article, iris)
+    return pieces
 
 
-def _describe(emit: Emit, share: _Shared, s: str, article: Article, iris: Iris) -> None:
+def _stub(out: _Out, work: str, predicate: str, value: str) -> None:
+    """A work known by one identifier: ``a fabio:Expression`` and that identifier, once."""
+    if out.first(work):
+        shared = out.shared
+        out.add(f"{work} {A} {_EXPRESSION}{shared}{work} {predicate} {literal(value)}{shared}")
+
+
+def _named(out: _Out, node: str, cls: str, predicate: str, name: str, tail: str) -> None:
+    """A shared node's type and name, each once; records may name one node differently."""
+    if not out.first((node, cls, name)):
+        return  # the common case: written already
+    if out.first((node, cls)):
+        out.add(f"{node} {A} {cls}{tail}")
+    if out.first((node, predicate, name)):
+        out.add(f"{node} {predicate} {literal(name)}{tail}")
+
+
+def _describe(emit: Emit, out: _Out, s: str, article: Article, iris: Iris) -> None:
     emit(s, A, _KIND_CLASSES.get(article.kind, FABIO.JournalArticle))
     for pt in article.publication_types:
         if pt.ui in PUBLICATION_TYPE_CLASSES:
             emit(s, A, PUBLICATION_TYPE_CLASSES[pt.ui])
     # The PMID identifies the IRI whether or not the record is loaded: shared, like stubs.
-    share(s, A, _EXPRESSION)
-    share(s, _PUBMED_ID, literal(article.pmid))
+    _stub(out, s, _PUBMED_ID, article.pmid)
     emit(s, FOAF.isPrimaryTopicOf, iri(iris.pubmed_page(article.pmid)))
     if article.version > 1:
         emit(s, PRISM.versionIdentifier, literal(str(article.version)))
@@ -195,7 +278,7 @@ def _dates(emit: Emit, s: str, article: Article) -> None:
         emit(s, DCTERMS.available, literal(electronic.iso, "date"))
 
 
-def _venue(emit: Emit, share: _Shared, s: str, article: Article, iris: Iris) -> None:
+def _venue(emit: Emit, out: _Out, s: str, article: Article, iris: Iris) -> None:
     journal = article.journal
     if article.book_title:
         emit(s, PRISM.publicationName, literal(article.book_title))
@@ -216,191 +299,214 @@ def _venue(emit: Emit, share: _Shared, s: str, article: Article, iris: Iris) -> 
     journal_iri = iris.journal(journal)
     if journal_iri is None:
         return
-    emit(s, FRBR.partOf, iri(_issue(share, journal_iri, journal, iris)))
-    _journal(share, iri(journal_iri), journal)
+    emit(s, FRBR.partOf, iri(_issue(out, journal_iri, journal, iris)))
+    _journal(out, iri(journal_iri), journal)
 
 
-def _issue(share: _Shared, journal_iri: str, journal: Journal, iris: Iris) -> str:
+def _issue(out: _Out, journal_iri: str, journal: Journal, iris: Iris) -> str:
     """Describe the volume and issue; return the most specific container's IRI."""
     container = journal_iri
+    shared = out.shared
     if journal.volume:
         volume = iris.volume(journal_iri, journal.volume)
-        share(iri(volume), A, FABIO.JournalVolume)
-        share(iri(volume), PRISM.volume, literal(journal.volume))
-        share(iri(volume), FRBR.partOf, iri(container))
+        if out.first(volume):
+            v = iri(volume)
+            out.add(
+                f"{v} {A} {FABIO.JournalVolume}{shared}"
+                f"{v} {PRISM.volume} {literal(journal.volume)}{shared}"
+                f"{v} {FRBR.partOf} <{container}>{shared}"
+            )
         container = volume
     if journal.issue:
         issue = iris.issue(container, journal.issue)
-        share(iri(issue), A, FABIO.JournalIssue)
-        share(iri(issue), PRISM.issueIdentifier, literal(journal.issue))
-        share(iri(issue), FRBR.partOf, iri(container))
+        if out.first(issue):
+            i = iri(issue)
+            out.add(
+                f"{i} {A} {FABIO.JournalIssue}{shared}"
+                f"{i} {PRISM.issueIdentifier} {literal(journal.issue)}{shared}"
+                f"{i} {FRBR.partOf} <{container}>{shared}"
+            )
         container = issue
     return container
 
 
-def _journal(share: _Shared, j: str, journal: Journal) -> None:
-    share(j, A, FABIO.Journal)
-    for predicate, value in (
-        (DCTERMS.title, journal.title),
-        (DCTERMS.alternative, journal.iso_abbreviation),
-        (FABIO.hasNLMJournalTitleAbbreviation, journal.nlm_abbreviation),
-        (FABIO.hasNationalLibraryOfMedicineJournalId, journal.nlm_unique_id),
-        (PRISM.issn, journal.issn_print),
-        (PRISM.eIssn, journal.issn_electronic),
-        (FABIO.hasIssnL, journal.issn_linking),
-    ):
-        if value:
-            share(j, predicate, literal(value))
+_JOURNAL_FIELDS = (
+    (DCTERMS.title, "title"),
+    (DCTERMS.alternative, "iso_abbreviation"),
+    (FABIO.hasNLMJournalTitleAbbreviation, "nlm_abbreviation"),
+    (FABIO.hasNationalLibraryOfMedicineJournalId, "nlm_unique_id"),
+    (PRISM.issn, "issn_print"),
+    (PRISM.eIssn, "issn_electronic"),
+    (FABIO.hasIssnL, "issn_linking"),
+)
 
 
-def _authors(emit: Emit, share: _Shared, s: str, article: Article, iris: Iris) -> None:
+def _journal(out: _Out, j: str, journal: Journal) -> None:
+    values = tuple(getattr(journal, name) for _, name in _JOURNAL_FIELDS)
+    shared = out.shared
+    if out.first(j):
+        out.add(f"{j} {A} {FABIO.Journal}{shared}")
+    if not out.first((j, values)):  # the common case: this spelling was written already
+        return
+    # Records spell one journal differently (an ISSN given or not): each value once.
+    for (predicate, _), value in zip(_JOURNAL_FIELDS, values, strict=True):
+        if value and out.first((j, predicate, value)):
+            out.add(f"{j} {predicate} {literal(value)}{shared}")
+
+
+def _authors(emit: Emit, out: _Out, s: str, article: Article, iris: Iris) -> None:
+    add, own, shared = out.add, out.own, out.shared
+    role_prefix = f"<{iris.authorship(article.pmid, 0)[:-1]}"
     previous = None
     for position, author in enumerate(article.authors, start=1):
-        role = iri(iris.authorship(article.pmid, position))
-        agent = _agent(emit, share, article.pmid, position, author, iris)
-        emit(s, DCTERMS.creator, agent)
-        emit(s, PRO.isDocumentContextFor, role)
-        emit(role, A, PRO.RoleInTime)
-        emit(role, PRO.withRole, PRO.author)
-        emit(role, PRO.isHeldBy, agent)
-        emit(role, _POSITION, _position(position))
+        role = f"{role_prefix}{position}>"
+        agent = _agent(emit, out, article.pmid, position, author, iris)
+        add(
+            f"{s} {_CREATOR} {agent}{own}"
+            f"{s} {_DOCUMENT_CONTEXT} {role}{own}"
+            f"{role} {A} {_ROLE_IN_TIME}{own}"
+            f"{role} {_WITH_ROLE} {_AUTHOR}{own}"
+            f"{role} {_HELD_BY} {agent}{own}"
+            f"{role} {_POSITION} {_position(position)}{own}"
+        )
         if author.equal_contribution:
-            emit(role, PG.equalContribution, _TRUE)
+            add(f"{role} {PG.equalContribution} {_TRUE}{own}")
         for affiliation in author.affiliations:
             organization = iri(iris.affiliation(affiliation))
-            emit(role, PRO.relatesToOrganization, organization)
-            share(organization, A, FOAF.Organization)
-            share(organization, RDFS.label, literal(affiliation.name))
+            add(f"{role} {_RELATES_TO_ORGANIZATION} {organization}{own}")
+            _named(out, organization, _ORGANIZATION, _LABEL, affiliation.name, shared)
         if previous is not None:
-            emit(previous, OCO.hasNext, role)
+            add(f"{previous} {_NEXT} {role}{own}")
         previous = role
     for position, investigator in enumerate(article.investigators, start=1):
-        agent = _agent(emit, share, article.pmid, f"i{position}", investigator, iris)
+        agent = _agent(emit, out, article.pmid, f"i{position}", investigator, iris)
         emit(s, DCTERMS.contributor, agent)
 
 
-def _agent(emit: Emit, share: _Shared, pmid: str, position: int | str, author: Author, iris: Iris) -> str:
+def _agent(emit: Emit, out: _Out, pmid: str, position: int | str, author: Author, iris: Iris) -> str:
     """The author's node: groups and ORCID persons are shared, others belong to the record."""
     if author.collective_name is not None:
         group = iri(iris.group(author.collective_name))
-        share(group, A, FOAF.Organization)
-        share(group, FOAF.name, literal(author.collective_name))
+        _named(out, group, _ORGANIZATION, FOAF.name, author.collective_name, out.shared)
         return group
     person_iri = iris.person(pmid, position, author)
-    describe = emit if person_iri.startswith(iris.base) else share
     person = iri(person_iri)
-    describe(person, A, FOAF.Person)
-    describe(person, FOAF.name, literal(author.name))
-    if author.given:
-        describe(person, FOAF.givenName, literal(author.given))
-    if author.family:
-        describe(person, FOAF.familyName, literal(author.family))
+    names = ((FOAF.name, author.name), (FOAF.givenName, author.given), (FOAF.familyName, author.family))
+    if person_iri.startswith(iris.base):  # a person of this record only
+        own = out.own
+        lines = [f"{person} {A} {FOAF.Person}{own}"]
+        lines += [f"{person} {predicate} {literal(name)}{own}" for predicate, name in names if name]
+        out.add("".join(lines))
+    elif out.first((person, author.name, author.given, author.family)):
+        # An ORCID person, shared: their names as each record spells them, each once.
+        _named(out, person, FOAF.Person, FOAF.name, author.name, out.shared)
+        for predicate, name in names[1:]:
+            if name and out.first((person, predicate, name)):
+                out.add(f"{person} {predicate} {literal(name)}{out.shared}")
     return person
 
 
-def _subjects(emit: Emit, mesh: _Shared, s: str, article: Article) -> None:
+def _label(out: _Out, term: str, label: str, cls: str) -> None:
+    """A MeSH term's type and label, in the MeSH graph, once."""
+    # A chemical may name a descriptor that also heads the record: one label, two types.
+    _named(out, term, cls, _LABEL, label, out.mesh)
+
+
+def _subjects(emit: Emit, out: _Out, s: str, article: Article) -> None:
     for heading in article.mesh_headings:
-        _heading(emit, mesh, s, heading)
+        _heading(out, s, heading)
     for concept in article.supplementary_concepts:
-        term = iri(Iris.mesh(concept.ui))
-        emit(s, FABIO.hasSubjectTerm, term)
-        mesh.label(term, concept.name, MESHV.SupplementaryConceptRecord)
+        term = f"<{MESH}{concept.ui}>"
+        emit(s, _SUBJECT_TERM, term)
+        _label(out, term, concept.name, MESHV.SupplementaryConceptRecord)
     for chemical in article.chemicals:
         if chemical.ui:
-            term = iri(Iris.mesh(chemical.ui))
+            term = f"<{MESH}{chemical.ui}>"
             emit(s, CITO.discusses, term)
             kind = MESHV.Descriptor if chemical.ui.startswith("D") else MESHV.SupplementaryConceptRecord
-            mesh.label(term, chemical.name, kind)
+            _label(out, term, chemical.name, kind)
     for keyword in article.keywords:
         emit(s, PRISM.keyword, literal(keyword.text))
     for pt in article.publication_types:
         if pt.ui:
-            term = iri(Iris.mesh(pt.ui))
+            term = f"<{MESH}{pt.ui}>"
             emit(s, DCTERMS.type, term)
-            mesh.label(term, pt.name, MESHV.PublicationType)
+            _label(out, term, pt.name, MESHV.PublicationType)
 
 
-def _heading(emit: Emit, mesh: _Shared, s: str, heading: MeshHeading) -> None:
-    descriptor = iri(Iris.mesh(heading.ui))
-    emit(s, FABIO.hasSubjectTerm, descriptor)
-    mesh.label(descriptor, heading.name, MESHV.TopicalDescriptor)
+def _heading(out: _Out, s: str, heading: MeshHeading) -> None:
+    add, own, mesh, first = out.add, out.own, out.mesh, out.first
+    descriptor = f"<{MESH}{heading.ui}>"
+    add(f"{s} {_SUBJECT_TERM} {descriptor}{own}")
+    if first((heading.ui, heading.name)):
+        _label(out, descriptor, heading.name, MESHV.TopicalDescriptor)
     if heading.major:
-        emit(s, FABIO.hasPrimarySubjectTerm, descriptor)
+        add(f"{s} {_PRIMARY_SUBJECT_TERM} {descriptor}{own}")
     for qualifier in heading.qualifiers:
-        pair = iri(Iris.mesh(heading.ui, qualifier.ui))
-        emit(s, FABIO.hasSubjectTerm, pair)
+        pair = f"<{MESH}{heading.ui}{qualifier.ui}>"
+        add(f"{s} {_SUBJECT_TERM} {pair}{own}")
         if qualifier.major:
-            emit(s, FABIO.hasPrimarySubjectTerm, pair)
-        qualifier_term = iri(Iris.mesh(qualifier.ui))
-        mesh.label(qualifier_term, qualifier.name, MESHV.Qualifier)
-        mesh.label(pair, f"{heading.name}/{qualifier.name}", MESHV.DescriptorQualifierPair)
-        mesh(pair, MESHV.hasDescriptor, descriptor)
-        mesh(pair, MESHV.hasQualifier, qualifier_term)
+            add(f"{s} {_PRIMARY_SUBJECT_TERM} {pair}{own}")
+        if not first((heading.ui, qualifier.ui, heading.name, qualifier.name)):
+            continue  # the common case: this pair, so named, is described already
+        qualifier_term = f"<{MESH}{qualifier.ui}>"
+        _label(out, qualifier_term, qualifier.name, MESHV.Qualifier)
+        _label(out, pair, f"{heading.name}/{qualifier.name}", MESHV.DescriptorQualifierPair)
+        if first(pair):
+            add(f"{pair} {MESHV.hasDescriptor} {descriptor}{mesh}{pair} {MESHV.hasQualifier} {qualifier_term}{mesh}")
 
 
-def _funding(emit: Emit, share: _Shared, s: str, article: Article, iris: Iris) -> None:
+def _funding(emit: Emit, out: _Out, s: str, article: Article, iris: Iris) -> None:
+    shared = out.shared
     for grant in article.grants:
         agency = iri(iris.agency(grant.agency)) if grant.agency else None
         if agency is not None and grant.agency:
-            share(agency, A, FRAPO.FundingAgency)
-            share(agency, FOAF.name, literal(grant.agency))
+            _named(out, agency, FRAPO.FundingAgency, FOAF.name, grant.agency, shared)
         if not grant.grant_id:
             if agency is not None:
                 emit(s, FRAPO.isFundedBy, agency)
             continue
         node = iri(iris.grant(grant.agency, grant.grant_id))
         emit(s, FRAPO.isFundedBy, node)
-        share(node, A, FRAPO.Grant)
-        share(node, FRAPO.hasGrantNumber, literal(grant.grant_id))
-        if agency is not None:
-            share(node, FRAPO.isAwardedBy, agency)
+        if out.first(node):  # its number and agency are in its IRI
+            out.add(f"{node} {A} {FRAPO.Grant}{shared}{node} {FRAPO.hasGrantNumber} {literal(grant.grant_id)}{shared}")
+            if agency is not None:
+                out.add(f"{node} {FRAPO.isAwardedBy} {agency}{shared}")
 
 
-def _citations(quads: list[Quad], g: str, share: _Shared, s: str, article: Article, iris: Iris) -> None:
-    # The biggest share of a record's quads (~8 per reference): IRIs are built from
-    # prefixes computed once, and quads appended directly.
-    append = quads.append
+def _citations(out: _Out, s: str, article: Article, iris: Iris) -> None:
+    # The biggest share of a record's quads (~8 per reference): one f-string a reference.
+    add, own = out.add, out.own
     node_prefix = f"<{iris.reference(article.pmid, 0)[:-1]}"
     article_prefix = f"<{iris.article('')}"
     for position, reference in enumerate(article.references, start=1):
         node = f"{node_prefix}{position}>"
-        append((s, _PART, node, g))
-        append((node, A, _BIBLIOGRAPHIC_REFERENCE, g))
-        append((node, _POSITION, _position(position), g))
-        append((node, _CITATION_SOURCE, _SOURCES.get(reference.source, _REFERENCE_LIST), g))
+        add(
+            f"{s} {_PART} {node}{own}"
+            f"{node} {A} {_BIBLIOGRAPHIC_REFERENCE}{own}"
+            f"{node} {_POSITION} {_position(position)}{own}"
+            f"{node} {_CITATION_SOURCE} {_SOURCES.get(reference.source, _REFERENCE_LIST)}{own}"
+        )
         if reference.citation:
-            append((node, _CONTENT, literal(reference.citation), g))
-        cited: str | None
-        if reference.pmid:
-            cited = work = f"{article_prefix}{reference.pmid}>"
-            share(work, _PUBMED_ID, f'"{reference.pmid}"')
-            share(work, A, _EXPRESSION)
+            add(f"{node} {_CONTENT} {literal(reference.citation)}{own}")
+        if reference.pmid and reference.pmid != article.pmid:  # lists sometimes name the article itself
+            cited = f"{article_prefix}{reference.pmid}>"
+            _stub(out, cited, _PUBMED_ID, reference.pmid)
+        elif reference.doi:
+            cited = iri(iris.work_doi(reference.doi))
+            _stub(out, cited, PRISM.doi, reference.doi)
+        elif reference.pmcid:
+            cited = iri(iris.work_pmc(reference.pmcid))
+            _stub(out, cited, FABIO.hasPubMedCentralId, reference.pmcid)
         else:
-            cited = _cited_work(share, reference, iris)
-        if cited is not None:
-            append((node, _REFERENCES, cited, g))
-            append((s, _CITES, cited, g))
+            continue
+        add(f"{node} {_REFERENCES} {cited}{own}{s} {_CITES} {cited}{own}")
 
 
-def _cited_work(share: _Shared, reference: Reference, iris: Iris) -> str | None:
-    """The IRI of a work cited without PMID, with its stub, or None without identifier."""
-    if reference.doi:
-        work = iri(iris.work_doi(reference.doi))
-        share(work, PRISM.doi, literal(reference.doi))
-    elif reference.pmcid:
-        work = iri(iris.work_pmc(reference.pmcid))
-        share(work, FABIO.hasPubMedCentralId, literal(reference.pmcid))
-    else:
-        return None
-    share(work, A, _EXPRESSION)
-    return work
-
-
-def _corrections(emit: Emit, share: _Shared, s: str, article: Article, iris: Iris) -> None:
+def _corrections(emit: Emit, out: _Out, s: str, article: Article, iris: Iris) -> None:
     for correction in article.corrections:
         if not correction.pmid or correction.pmid == article.pmid:
             continue
         other = iri(iris.article(correction.pmid))
         emit(s, CORRECTION_PREDICATES.get(correction.ref_type, DCTERMS.relation), other)
-        share(other, A, _EXPRESSION)
-        share(other, _PUBMED_ID, literal(correction.pmid))
+        _stub(out, other, _PUBMED_ID, correction.pmid)

@@ -99,10 +99,11 @@ def prepared_parent(path: Path) -> Iterator[None]:
 
 def _atomic(path: Path, compress: bool) -> Iterator[IO[bytes]]:
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)  # reopened by name: parallel conversion's workers write to it by name too
     temp = Path(temp_name)
     os.chmod(temp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
     try:
-        with os.fdopen(fd, "wb") as raw:
+        with open(temp, "r+b") as raw:
             if compress:
                 with gzip.GzipFile(
                     filename=path.name[:-3],

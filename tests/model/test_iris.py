@@ -1,0 +1,289 @@
+"""The IRI scheme (DESIGN.md, "RDF model"): stable IRIs under a configurable base.
+
+IRIs are pure functions of what a record says, so the same data lands on the same nodes
+in any store; every minted IRI is one a strict parser accepts, whatever text it embeds.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyoxigraph import RdfFormat, parse
+
+from graph.model import Iris
+from graph.model.iris import normalize_affiliation, slug
+from graph.records import Affiliation, Author, Journal
+
+BASE = "https://w3id.org/pubgraph/"
+VALID_ORCID = "0000-0002-1825-0097"  # ORCID's documented example: the checksum passes
+BAD_ORCID = "0000-0002-1825-0098"  # same digits, wrong check digit
+TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)))
+SLUG_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def assert_valid_iri(value: str) -> None:
+    """pyoxigraph's N-Triples parser validates IRIs unless told to be lenient."""
+    triples = list(parse(f"<{value}> <http://example.org/p> <http://example.org/o> .\n", format=RdfFormat.N_TRIPLES))
+    assert triples[0].subject.value == value
+
+
+# ------------------------------------------------------------------ base handling
+
+
+def test_default_base() -> None:
+    assert Iris().base == BASE
+    assert Iris.from_env().base == BASE
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("https://example.org/kg/", "https://example.org/kg/"),
+        ("https://example.org/kg", "https://example.org/kg/"),
+        ("https://example.org/kg#", "https://example.org/kg#"),
+    ],
+)
+def test_from_env_ends_the_base_with_a_separator(given: str, expected: str) -> None:
+    assert Iris.from_env(given).base == expected
+
+
+def test_from_env_reads_pubgraph_base(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUBGRAPH_BASE", "http://env.example/kg")
+    assert Iris.from_env().base == "http://env.example/kg/"
+    # An explicit base (the --base option) wins over the environment.
+    assert Iris.from_env("http://flag.example/").base == "http://flag.example/"
+
+
+def test_empty_environment_value_means_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUBGRAPH_BASE", "")
+    assert Iris.from_env().base == BASE
+
+
+def test_record_iris_follow_the_documented_scheme() -> None:
+    iris = Iris()
+    assert iris.article("28993889") == f"{BASE}article/28993889"
+    assert iris.record_graph("28993889") == f"{BASE}graph/pubmed/28993889"
+    assert iris.authorship("28993889", 3) == f"{BASE}article/28993889/author/3"
+    assert iris.reference("28993889", 12) == f"{BASE}article/28993889/reference/12"
+    assert iris.entities_graph == f"{BASE}graph/entities"
+    assert iris.mesh_graph == f"{BASE}graph/mesh"
+    assert iris.provenance_graph == f"{BASE}graph/provenance"
+
+
+def test_instance_iris_move_with_the_base_and_vocabulary_iris_do_not() -> None:
+    iris = Iris("http://example.org/kg/")
+    assert iris.article("1") == "http://example.org/kg/article/1"
+    assert iris.group("A Group") == "http://example.org/kg/group/a-group"
+    assert iris.work_doi("10.1/x") == "http://example.org/kg/work/doi/10.1/x"
+    assert iris.mesh("D009369", "Q000188") == "http://id.nlm.nih.gov/mesh/D009369Q000188"
+    assert iris.mesh("D009369") == "http://id.nlm.nih.gov/mesh/D009369"
+    assert iris.pubmed_page("1") == "https://pubmed.ncbi.nlm.nih.gov/1/"
+    assert iris.language("ENG") == "http://id.loc.gov/vocabulary/iso639-2/eng"
+    person = Author(family="Doe", orcid=VALID_ORCID)
+    assert iris.person("1", 1, person) == Iris().person("1", 1, person) == f"https://orcid.org/{VALID_ORCID}"
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.from_regex(r"[1-9][0-9]{0,8}", fullmatch=True), st.integers(1, 5000))
+def test_iris_are_stable_functions_of_their_inputs(pmid: str, position: int) -> None:
+    first, second = Iris(), Iris.from_env(BASE)
+    assert first.article(pmid) == second.article(pmid)
+    assert first.authorship(pmid, position) == second.authorship(pmid, position)
+    assert first.person(pmid, position, Author(family="X")) == f"{BASE}person/{pmid}-{position}"
+    assert_valid_iri(first.reference(pmid, position))
+
+
+# ------------------------------------------------------------------------- people
+
+
+def test_person_with_a_valid_orcid_is_the_orcid_iri() -> None:
+    author = Author(family="Carberry", given="Josiah", orcid=VALID_ORCID)
+    assert Iris().person("30000001", 1, author) == f"https://orcid.org/{VALID_ORCID}"
+
+
+@pytest.mark.parametrize(
+    "orcid",
+    [BAD_ORCID, "0000-0002-1825-009", "0000-0002-1825-009x", None],
+    ids=["bad-checksum", "too-short", "lower-case-x", "none"],
+)
+def test_person_without_a_valid_orcid_is_per_record(orcid: str | None) -> None:
+    author = Author(family="Carberry", orcid=orcid)
+    assert Iris().person("30000001", 4, author) == f"{BASE}person/30000001-4"
+
+
+def test_investigators_get_their_own_per_record_positions() -> None:
+    assert Iris().person("30000001", "i1", Author(family="Invest")) == f"{BASE}person/30000001-i1"
+
+
+def test_group_iri_is_a_slug_of_its_name() -> None:
+    iris = Iris()
+    assert iris.group("Synthetic Test Consortium") == f"{BASE}group/synthetic-test-consortium"
+    assert iris.group("Müller-Lyer Study Group!") == f"{BASE}group/muller-lyer-study-group"
+    assert iris.group("COVID-19 Genomics UK (COG-UK)") == iris.group("covid-19 genomics uk cog uk")
+
+
+# ------------------------------------------------------------------- affiliations
+
+
+def test_affiliation_with_ror_is_the_ror_iri() -> None:
+    iris = Iris()
+    assert iris.affiliation(Affiliation("Tests Inc.", ror="https://ror.org/00example1")) == "https://ror.org/00example1"
+    assert iris.affiliation(Affiliation("Tests Inc.", ror="00example1")) == "https://ror.org/00example1"
+
+
+def test_affiliation_identity_ignores_case_spacing_trailing_punctuation_and_email() -> None:
+    iris = Iris()
+    variants = [
+        "Department of Surgery, Tohoku University, Sendai, Japan.",
+        "DEPARTMENT OF SURGERY, TOHOKU UNIVERSITY, SENDAI, JAPAN",
+        "  department of surgery,   Tohoku University,\nSendai, Japan ",
+        "Department of Surgery, Tohoku University, Sendai, Japan. Electronic address: a.b@tohoku.ac.jp.",
+    ]
+    minted = {iris.affiliation(Affiliation(text)) for text in variants}
+    assert len(minted) == 1
+    (only,) = minted
+    assert re.fullmatch(rf"{re.escape(BASE)}affiliation/[0-9a-f]{{16}}", only)
+    assert iris.affiliation(Affiliation("Department of Medicine, Tohoku University, Sendai, Japan.")) != only
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dept of Surgery, Sendai, Japan. Electronic address: a@b.jp.", "dept of surgery, sendai, japan"),
+        ("Dept of Surgery, Sendai, Japan. a@b.jp", "dept of surgery, sendai, japan"),
+        ("  Institute   of\tTests;  ", "institute of tests"),
+        ("STRASSE", "strasse"),
+        ("Straße", "strasse"),
+    ],
+)
+def test_normalize_affiliation(text: str, expected: str) -> None:
+    assert normalize_affiliation(text) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT)
+def test_normalize_affiliation_is_idempotent(text: str) -> None:
+    once = normalize_affiliation(text)
+    assert normalize_affiliation(once) == once
+    assert once == once.strip(" .;,")
+
+
+# ----------------------------------------------------------------------- journals
+
+
+def test_journal_iri_prefers_the_nlm_unique_id() -> None:
+    journal = Journal(title="J Test", nlm_unique_id="101234567", issn_print="1234-5679", issn_linking="1234-5679")
+    assert Iris().journal(journal) == f"{BASE}journal/101234567"
+
+
+def test_journal_iri_keeps_leading_zeros_of_the_nlm_id() -> None:
+    assert Iris().journal(Journal(nlm_unique_id="0000001")) == f"{BASE}journal/0000001"
+
+
+@pytest.mark.parametrize(
+    ("journal", "expected"),
+    [
+        (
+            Journal(title="J", issn_linking="1111-1111", issn_print="2222-2222", issn_electronic="3333-3333"),
+            "1111-1111",
+        ),
+        (Journal(title="J", issn_print="2222-2222", issn_electronic="3333-3333"), "2222-2222"),
+        (Journal(title="J", issn_electronic="3333-3333"), "3333-3333"),
+    ],
+    ids=["linking", "print", "electronic"],
+)
+def test_journal_iri_falls_back_to_an_issn(journal: Journal, expected: str) -> None:
+    assert Iris().journal(journal) == f"{BASE}journal/issn/{expected}"
+
+
+def test_journal_iri_falls_back_to_a_title_slug_then_to_none() -> None:
+    iris = Iris()
+    assert (
+        iris.journal(Journal(title="Journal of Synthetic Tests")) == f"{BASE}journal/title/journal-of-synthetic-tests"
+    )
+    assert iris.journal(Journal()) is None
+    assert iris.journal(Journal(volume="12", issue="3")) is None
+
+
+def test_volume_and_issue_hang_under_their_container() -> None:
+    iris = Iris()
+    journal = f"{BASE}journal/101234567"
+    volume = iris.volume(journal, "12")
+    assert volume == f"{journal}/volume/12"
+    assert iris.issue(volume, "3") == f"{journal}/volume/12/issue/3"
+    assert iris.issue(journal, "Suppl 1") == f"{journal}/issue/Suppl%201"
+    assert iris.volume(journal, "12/13") == f"{journal}/volume/12%2F13"
+
+
+# -------------------------------------------------------------- works and funding
+
+
+def test_work_iris() -> None:
+    iris = Iris()
+    assert iris.work_doi("10.1000/ref.one") == f"{BASE}work/doi/10.1000/ref.one"
+    assert iris.work_doi("10.1002/(sici)1<1::aid>3.0.co;2-d") == f"{BASE}work/doi/10.1002/(sici)1%3C1::aid%3E3.0.co;2-d"
+    assert iris.work_pmc("PMC1234567") == f"{BASE}work/pmc/PMC1234567"
+
+
+def test_grant_and_agency_iris() -> None:
+    iris = Iris()
+    assert iris.agency("NIGMS NIH HHS") == f"{BASE}agency/nigms-nih-hhs"
+    assert iris.grant("NIGMS NIH HHS", "R01 GM000001") == f"{BASE}grant/nigms-nih-hhs/R01%20GM000001"
+    assert iris.grant(None, "X/1") == f"{BASE}grant/unknown/X%2F1"
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT, TEXT)
+def test_every_minted_iri_is_valid_whatever_the_text(text: str, other: str) -> None:
+    iris = Iris()
+    journal_iri = iris.journal(Journal(title=text or None, nlm_unique_id=other or None))
+    minted = [
+        iris.group(text),
+        iris.agency(text),
+        iris.grant(text, other),
+        iris.grant(None, text),
+        iris.affiliation(Affiliation(text)),
+        iris.journal(Journal(title=text or "t")),
+        iris.journal(Journal(issn_print=text or "t")),
+        iris.volume(f"{BASE}journal/1", text),
+        iris.issue(f"{BASE}journal/1", text),
+        iris.work_doi(f"10.1000/{text}"),
+        iris.language(text or "eng"),
+        iris.metrics_graph(text or "citation"),
+    ]
+    if journal_iri is not None:
+        minted.append(journal_iri)
+    for value in minted:
+        assert value is not None
+        assert value.startswith(("https://w3id.org/pubgraph/", "http://id.loc.gov/"))
+        assert_valid_iri(value)
+
+
+# -------------------------------------------------------------------------- slugs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Müller-Lyer Study Group!", "muller-lyer-study-group"),
+        ("NIGMS NIH HHS", "nigms-nih-hhs"),
+        ("  --Leading and trailing--  ", "leading-and-trailing"),
+        ("Ünïcödé", "unicode"),
+        ("東京", "unnamed"),
+        ("", "unnamed"),
+        ("!!!", "unnamed"),
+    ],
+)
+def test_slug_examples(text: str, expected: str) -> None:
+    assert slug(text) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT)
+def test_slug_is_lower_ascii_words_joined_by_hyphens_and_idempotent(text: str) -> None:
+    result = slug(text)
+    assert result == "unnamed" or SLUG_RE.fullmatch(result)
+    assert slug(result) == result
