@@ -117,7 +117,7 @@ class Seen:
 
     __slots__ = ("_older", "_recent", "limit")
 
-    def __init__(self, limit: int = 50_000) -> None:
+    def __init__(self, limit: int = 100_000) -> None:
         self.limit = limit
         self._recent: set[Hashable] = set()
         self._older: set[Hashable] = set()

@@ -71,7 +71,6 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
         no_network=True,
         load_dtd=False,
         huge_tree=True,
-        remove_blank_text=True,
     )
     last_pmid = None
     try:

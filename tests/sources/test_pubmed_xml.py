@@ -71,6 +71,14 @@ def test_title_flattens_inline_markup_and_mathml(full: Article) -> None:
     assert full.vernacular_title == "Effets de E. coli."
 
 
+def test_space_between_two_inline_elements_is_kept(tmp_path: Path) -> None:
+    # "<i>Staphylococcus</i> <i>aureus</i>": the space is a blank text node between
+    # elements, which a parser dropping "ignorable" blanks would lose.
+    path = write_xml(tmp_path, "blank.xml", article_xml(1, "<i>Staphylococcus</i> <i>aureus</i> carriage."))
+    (article,) = articles(path).values()
+    assert article.title == "Staphylococcus aureus carriage."
+
+
 def test_structured_abstract_keeps_labels_and_categories(full: Article, plain: Article) -> None:
     assert full.abstract == (
         AbstractSection("Calcium matters in E. coli.", "BACKGROUND", "BACKGROUND"),
