@@ -46,6 +46,7 @@ _ROOTS = frozenset({"PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticle
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCitation")
 _YEAR_RE = re.compile(r"\b(1[5-9]\d\d|2[01]\d\d)\b")
 _LINE_RE = re.compile(r"(\bline )(\d+)")
+_MATHML = "{http://www.w3.org/1998/Math/MathML}"
 
 
 def sniff(head: bytes) -> bool:
@@ -182,11 +183,30 @@ def _release(elem: etree._Element) -> None:
 
 
 def _flat(elem: etree._Element | None) -> str:
-    """Element text with inline markup (``<i>``, ``<sup>``, MathML) flattened."""
+    """Element text with inline markup (``<i>``, ``<sup>``, MathML) flattened.
+
+    Spaces between inline elements are text (``<i>Staphylococcus</i> <i>aureus</i>``);
+    inside MathML they are layout of the pretty-printed markup, and go.
+    """
     if elem is None:
         return ""
-    text = elem.text or "" if len(elem) == 0 else "".join(elem.itertext())
+    text = elem.text or "" if len(elem) == 0 else "".join(_inline_text(elem))
     return " ".join(text.split())
+
+
+def _inline_text(elem: etree._Element) -> Iterator[str]:
+    if elem.text:
+        yield elem.text
+    for child in elem:
+        tag = child.tag
+        if not isinstance(tag, str):  # a comment or processing instruction
+            pass
+        elif tag.startswith(_MATHML):
+            yield from _math_text(child)
+        else:
+            yield from _inline_text(child)
+        if child.tail:
+            yield child.tail
 
 
 def _text(elem: etree._Element | None, path: str) -> str | None:
@@ -201,6 +221,20 @@ def _text(elem: etree._Element | None, path: str) -> str | None:
 
 # lxml's find() and findtext() run a path engine written in Python, ~1 µs a call; a record
 # asks ~40 questions of its elements. One pass over the children answers them all.
+
+
+def _math_text(elem: etree._Element) -> Iterator[str]:
+    # Pretty-printed MathML: blanks between elements are layout, a token's text is
+    # content (even <mtext> </mtext>, which authors use as a space).
+    text = elem.text
+    if text and (len(elem) == 0 or not text.isspace()):
+        yield text
+    for child in elem:
+        if isinstance(child.tag, str):
+            yield from _math_text(child)
+        tail = child.tail
+        if tail and not tail.isspace():
+            yield tail
 
 
 def _index(elem: etree._Element | None) -> dict[str, etree._Element]:

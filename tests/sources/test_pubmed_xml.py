@@ -79,6 +79,22 @@ def test_space_between_two_inline_elements_is_kept(tmp_path: Path) -> None:
     assert article.title == "Staphylococcus aureus carriage."
 
 
+def test_pretty_printed_mathml_flattens_to_its_tokens(tmp_path: Path) -> None:
+    math = """<mml:math xmlns:mml="http://www.w3.org/1998/Math/MathML">
+        <mml:mrow>
+            <mml:msup>
+                <mml:mi>He</mml:mi>
+                <mml:mn>3</mml:mn>
+            </mml:msup>
+            <mml:mtext> </mml:mtext>
+            <mml:mi>MRI</mml:mi>
+        </mml:mrow>
+    </mml:math>"""
+    path = write_xml(tmp_path, "math.xml", article_xml(1, f"Inhaled {math} in <i>COPD</i> <b>patients</b>."))
+    (article,) = articles(path).values()
+    assert article.title == "Inhaled He3 MRI in COPD patients."
+
+
 def test_structured_abstract_keeps_labels_and_categories(full: Article, plain: Article) -> None:
     assert full.abstract == (
         AbstractSection("Calcium matters in E. coli.", "BACKGROUND", "BACKGROUND"),
