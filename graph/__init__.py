@@ -5,6 +5,8 @@ The same functions the ``pubgraph`` command calls, returning data and never prin
 
 from __future__ import annotations
 
+import importlib
+
 __version__ = "0.1.0"
 
 from .errors import (
@@ -19,6 +21,36 @@ from .model import Iris, article_quads
 from .pipeline import BuildSummary, ConvertSummary, build, convert, sample_files
 from .sources import read_records
 from .store import KnowledgeStore
+
+# The rest of the API loads on first use, so that ``import graph`` (and every command)
+# stays quick: name -> module that defines it.
+_LAZY = {
+    "article_nquads": "graph.model",
+    "Seen": "graph.model",
+    "run_query": "graph.query",
+    "QueryResult": "graph.query",
+    "fetch": "graph.live",
+    "snowball": "graph.live",
+    "build_query": "graph.live",
+    "HarvestSummary": "graph.live",
+    "project": "graph.network",
+    "parse_where": "graph.network",
+    "node_metrics": "graph.network",
+    "write_metrics": "graph.network",
+    "write_network": "graph.network",
+    "PROJECTIONS": "graph.network",
+    "render_page": "graph.render",
+    "PageSummary": "graph.render",
+    "serve": "graph.endpoint",
+    "Endpoint": "graph.endpoint",
+    "export": "graph.export",
+    "ExportSummary": "graph.export",
+    "push": "graph.store.remote",
+    "PushSummary": "graph.store.remote",
+    "Credentials": "graph.store.remote",
+    "credentials_from_env": "graph.store.remote",
+    "run_remote_query": "graph.remote_query",
+}
 
 __all__ = [
     "BuildSummary",
@@ -37,4 +69,18 @@ __all__ = [
     "convert",
     "read_records",
     "sample_files",
+    *sorted(_LAZY),
 ]
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'graph' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
