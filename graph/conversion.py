@@ -70,8 +70,20 @@ class Converter:
     True
     """
 
-    def __init__(self, base: str, *, triples: bool = False, jobs: int | None = None, compress: bool = False) -> None:
+    def __init__(
+        self,
+        base: str,
+        *,
+        triples: bool = False,
+        jobs: int | None = None,
+        compress: bool = False,
+        self_contained: bool = False,
+    ) -> None:
+        """``self_contained``: each file's output describes every shared node it uses,
+        even one an earlier file described (the store applies files one at a time)."""
         self.base, self.triples, self.compress = base, triples, compress
+        self.self_contained = self_contained
+        self._files = itertools.count(1)
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         self._workers = workers
         self._pool: ProcessPoolExecutor | None = None
@@ -105,13 +117,16 @@ class Converter:
         With ``out`` (a binary file opened by path, positioned at its end) the output is
         appended there as the pieces come; without it, each piece carries its ``data``.
         """
+        file = next(self._files) if self.self_contained else 0
+        if self.self_contained:
+            self._seen = Seen()
         chunks = None
         if self._pool is not None and path.stat().st_size >= _PARALLEL_MIN_BYTES:
             chunks = read_chunks(path)
         if chunks is None:
             yield from self._sequential(path, out)
         else:
-            yield from self._parallel(path, chunks, out)
+            yield from self._parallel(path, chunks, out, file)
 
     def _sequential(self, path: Path, out: IO[bytes] | None) -> Iterator[Piece]:
         position = 0
@@ -131,7 +146,9 @@ class Converter:
                 out.writelines(data)
                 yield Piece(events, quads, position)
 
-    def _parallel(self, path: Path, chunks: Iterator[tuple[bytes, int, int]], out: IO[bytes] | None) -> Iterator[Piece]:
+    def _parallel(
+        self, path: Path, chunks: Iterator[tuple[bytes, int, int]], out: IO[bytes] | None, file: int
+    ) -> Iterator[Piece]:
         assert self._pool is not None and self._turns is not None
         target = None
         if out is not None:
@@ -145,7 +162,7 @@ class Converter:
         else:
             indices = itertools.repeat(-1)
         pending: deque[tuple[Future[Piece], int]] = deque()
-        settings = (path, self.base, self.triples, self.compress, target)
+        settings = (path, self.base, self.triples, self.compress, target, file)
         try:
             for (chunk, line_offset, position), index in zip(chunks, indices, strict=False):
                 pending.append((self._pool.submit(_convert_chunk, index, chunk, line_offset, *settings), position))
@@ -240,7 +257,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _start_worker(turns: _Turns) -> None:
-    _WORKER.update(turns=turns, seen=Seen())  # a fresh Seen: nothing inherited by fork
+    _WORKER.update(turns=turns, seen=Seen(), file=0)  # a fresh Seen: nothing inherited by fork
 
 
 def _convert_chunk(
@@ -252,10 +269,13 @@ def _convert_chunk(
     triples: bool,
     compress: bool,
     target: str | None,
+    file: int,
 ) -> Piece:
     # Runs in a worker: parse one standalone chunk, map it, then write it at its place
     # in ``target``, or hand it back when there is no target.
     turns: _Turns = _WORKER["turns"]
+    if _WORKER["file"] != file:  # a self-contained file: describe shared nodes afresh
+        _WORKER.update(seen=Seen(), file=file)
     parts: list[bytes] = []
     try:
         events, quads = convert_records(

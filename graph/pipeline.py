@@ -223,7 +223,7 @@ def _build(
         interrupted = kg.interrupted_load()
         if interrupted:
             warnings.append(f"a previous load of {interrupted} was interrupted; reload that file to repair it")
-        with Converter(iris.base, jobs=jobs) as converter:
+        with Converter(iris.base, jobs=jobs, self_contained=True) as converter:
             summaries = [_build_file(kg, path, staging, converter, progress) for path in files]
         return BuildSummary(
             kg.path,

@@ -246,3 +246,74 @@ def test_mesh_labels_survive_a_pmid_listed_twice(tmp_path: Path, tmp_store: Path
     graph.build([path], tmp_store, jobs=1)
     ask = "ASK { mesh:D007328 a meshv:TopicalDescriptor ; rdfs:label 'Insulin' }"
     assert run_query(ask, tmp_store).boolean is True
+
+
+# ------------------------------------------------------------------ shared descriptions follow their records
+
+
+def _with_orcid_and_affiliation(xml: str, orcid: str, affiliation: str) -> str:
+    extra = (
+        f'<Identifier Source="ORCID">{orcid}</Identifier>'
+        f"<AffiliationInfo><Affiliation>{affiliation}</Affiliation></AffiliationInfo>"
+    )
+    return xml.replace("<Initials>A</Initials></Author>", f"<Initials>A</Initials>{extra}</Author>", 1)
+
+
+def _references(*ids: tuple[str, str]) -> str:
+    items = "".join(
+        f'<Reference><Citation>Ref {value}.</Citation><ArticleIdList><ArticleId IdType="{kind}">{value}'
+        "</ArticleId></ArticleIdList></Reference>"
+        for kind, value in ids
+    )
+    return f"<ReferenceList>{items}</ReferenceList>"
+
+
+MESH_PAIR = (
+    '<MeshHeadingList><MeshHeading><DescriptorName UI="D000777" MajorTopicYN="N">Only here</DescriptorName>'
+    '<QualifierName UI="Q000888" MajorTopicYN="Y">rarely</QualifierName></MeshHeading></MeshHeadingList>'
+)
+
+
+def test_baseline_and_updates_equal_a_fresh_load_of_the_current_records(tmp_path: Path) -> None:
+    # Records that alone use shared nodes (an uncited article's own stub, works only they
+    # cite, an ORCID person, an affiliation, a MeSH pair) are deleted or revised; the
+    # store must end as if it had only ever loaded the current versions.
+    lonely = _with_orcid_and_affiliation(
+        article_xml(
+            41000001,
+            "Deleted later.",
+            authors=("Solo",),
+            extra_citation=MESH_PAIR,
+            pubmed_data=_references(("pubmed", "41000099"), ("doi", "10.5555/only.here")),
+        ),
+        "0000-0002-1825-0097",
+        "Institute of Nowhere, Atlantis.",
+    )
+    kept = article_xml(41000002, "Kept.", pubmed_data=_references(("pubmed", "41000003")))
+    revised_before = article_xml(41000003, "Before.", pubmed_data=_references(("pubmed", "41000050")))
+    revised_after = article_xml(41000003, "After.", pubmed_data=_references(("pubmed", "41000060")))
+    baseline = write_xml(tmp_path, "baseline.xml", [lonely, kept, revised_before])
+    update = write_xml(tmp_path, "update.xml", [delete_xml(41000001), revised_after])
+    current = write_xml(tmp_path, "current.xml", [kept, revised_after])
+
+    incremental, fresh = tmp_path / "incremental", tmp_path / "fresh"
+    graph.build([baseline], incremental, jobs=1)
+    before = "\n".join(contents(incremental))
+    for gone in ("article/41000099", "article/41000050", "0000-0002-1825-0097", "Atlantis", "D000777Q000888"):
+        assert gone in before  # described while their records were loaded
+    graph.build([update], incremental, jobs=1)
+    graph.build([current], fresh, jobs=1)
+    assert contents(incremental) == contents(fresh)
+
+
+def test_a_record_deleted_then_listed_again_in_later_files_keeps_its_descriptions(tmp_path: Path) -> None:
+    # Each staged file describes every shared node it uses, so a node dropped with a
+    # deleted record comes back with the next file that uses it.
+    first = write_xml(tmp_path, "1.xml", article_xml(42000001, "One.", pubmed_data=_references(("pubmed", "42000009"))))
+    second = write_xml(tmp_path, "2.xml", delete_xml(42000001))
+    third = write_xml(tmp_path, "3.xml", article_xml(42000001, "One.", pubmed_data=_references(("pubmed", "42000009"))))
+    together, fresh = tmp_path / "together", tmp_path / "fresh"
+    graph.build([first, second, third], together, jobs=2)
+    graph.build([third], fresh, jobs=1)
+    assert contents(together) == contents(fresh)
+    assert loaded(together) == {"42000001"}

@@ -2,7 +2,8 @@
 
 Records are applied per input file: the file is first converted completely to a staged
 N-Quads file (so bad input never touches the store), then the named graphs of every
-record it mentions are dropped and the staged quads bulk-loaded. A marker in the
+record it mentions are dropped and the staged quads bulk-loaded; shared descriptions
+that only the dropped records used are then removed. A marker in the
 provenance graph is set before that step and cleared after it, so an interrupted load
 is reported on the next open instead of passing silently.
 """
@@ -98,19 +99,54 @@ class KnowledgeStore:
         flag = ox.Quad(_IN_PROGRESS, ox.NamedNode(_PG + "input"), ox.Literal(marker), self._prov_graph)
         try:
             self._store.add(flag)
+            dropped: set[ox.NamedNode] = set()  # what the dropped records pointed to
             for pmid in replaced:
                 graph = ox.NamedNode(self.iris.record_graph(pmid))
                 if self._store.contains_named_graph(graph):
+                    dropped.add(ox.NamedNode(self.iris.article(pmid)))
+                    dropped.update(_named_objects(self._store.quads_for_pattern(None, None, None, graph)))
                     self._store.remove_graph(graph)
             if staged.stat().st_size:
                 # Lenient: staged files are our own output, whose terms are valid by
                 # construction (graph.model.terms, tested); skipping the IRI checks is ~10%.
                 self._store.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS, lenient=True)
+            self._drop_orphans(dropped)
             self._store.remove(flag)
         except OSError as err:
             raise StoreError(
                 f"{self.path}: writing the store failed ({err}); re-run the same build to complete it"
             ) from err
+
+    def _drop_orphans(self, candidates: Iterable[ox.NamedNode]) -> None:
+        """Remove the shared descriptions that only dropped records used.
+
+        A node described in a shared graph (a cited work's stub, a journal issue, an
+        ORCID person, an affiliation, a MeSH pair …) stays while anything else points to
+        it or a record describes it; otherwise its description goes, and whatever that
+        description pointed to is checked in turn (an issue, then its volume, then its
+        journal). So loading a baseline and its updates in order leaves exactly what
+        loading the current records would.
+        """
+        shared = (ox.NamedNode(self.iris.entities_graph), ox.NamedNode(self.iris.mesh_graph))
+        pending = list(candidates)
+        checked: set[ox.NamedNode] = set()
+        while pending:
+            node = pending.pop()
+            if node in checked:
+                continue
+            checked.add(node)
+            description = [q for g in shared for q in self._store.quads_for_pattern(node, None, None, g)]
+            if not description or self._in_use(node, shared):
+                continue
+            for quad in description:
+                self._store.remove(quad)
+            pending.extend(_named_objects(description))
+            checked.difference_update(_named_objects(description))  # to be checked again
+
+    def _in_use(self, node: ox.NamedNode, shared: tuple[ox.NamedNode, ...]) -> bool:
+        if any(quad.subject != node for quad in self._store.quads_for_pattern(None, None, node, None)):
+            return True  # pointed to
+        return any(quad.graph_name not in shared for quad in self._store.quads_for_pattern(node, None, None, None))
 
     def add_quads(self, nquads: str) -> None:
         """Add N-Quads text in one transaction (small data: provenance, metrics)."""
@@ -162,6 +198,10 @@ class KnowledgeStore:
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: store opened read-only")
+
+
+def _named_objects(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
+    return {quad.object for quad in quads if isinstance(quad.object, ox.NamedNode)}
 
 
 def _open(opener: Callable[[], ox.Store], where: Path) -> ox.Store:
