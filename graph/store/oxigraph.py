@@ -99,13 +99,10 @@ class KnowledgeStore:
         flag = ox.Quad(_IN_PROGRESS, ox.NamedNode(_PG + "input"), ox.Literal(marker), self._prov_graph)
         try:
             self._store.add(flag)
-            dropped: set[ox.NamedNode] = set()  # what the dropped records pointed to
-            for pmid in replaced:
-                graph = ox.NamedNode(self.iris.record_graph(pmid))
-                if self._store.contains_named_graph(graph):
-                    dropped.add(ox.NamedNode(self.iris.article(pmid)))
-                    dropped.update(_named_objects(self._store.quads_for_pattern(None, None, None, graph)))
-                    self._store.remove_graph(graph)
+            present = [p for p in replaced if self._store.contains_named_graph(ox.NamedNode(self.iris.record_graph(p)))]
+            dropped = self._shared_nodes_used_by(present)  # read before the graphs go
+            for pmid in present:
+                self._store.remove_graph(ox.NamedNode(self.iris.record_graph(pmid)))
             if staged.stat().st_size:
                 # Lenient: staged files are our own output, whose terms are valid by
                 # construction (graph.model.terms, tested); skipping the IRI checks is ~10%.
@@ -117,7 +114,21 @@ class KnowledgeStore:
                 f"{self.path}: writing the store failed ({err}); re-run the same build to complete it"
             ) from err
 
-    def _drop_orphans(self, candidates: Iterable[ox.NamedNode]) -> None:
+    def _shared_nodes_used_by(self, pmids: list[str]) -> set[ox.NamedNode]:
+        """What these records' graphs point to, and their articles: the nodes that may
+        have a shared description only these records use (the orphan check sorts them)."""
+        graphs = [ox.NamedNode(self.iris.record_graph(pmid)) for pmid in pmids]
+        articles = {ox.NamedNode(self.iris.article(pmid)) for pmid in pmids}
+        found: set[ox.NamedNode] = set()
+        for batch in _batches(graphs):
+            query = f"""SELECT DISTINCT ?node WHERE {{
+                VALUES ?g {{ {" ".join(map(str, batch))} }}
+                GRAPH ?g {{ ?s ?p ?node }} FILTER(isIRI(?node))
+            }}"""
+            found.update(row[0] for row in self._store.query(query))
+        return found | articles
+
+    def _drop_orphans(self, candidates: set[ox.NamedNode]) -> None:
         """Remove the shared descriptions that only dropped records used.
 
         A node described in a shared graph (a cited work's stub, a journal issue, an
@@ -127,26 +138,26 @@ class KnowledgeStore:
         journal). So loading a baseline and its updates in order leaves exactly what
         loading the current records would.
         """
-        shared = (ox.NamedNode(self.iris.entities_graph), ox.NamedNode(self.iris.mesh_graph))
-        pending = list(candidates)
-        checked: set[ox.NamedNode] = set()
-        while pending:
-            node = pending.pop()
-            if node in checked:
-                continue
-            checked.add(node)
-            description = [q for g in shared for q in self._store.quads_for_pattern(node, None, None, g)]
-            if not description or self._in_use(node, shared):
-                continue
-            for quad in description:
-                self._store.remove(quad)
-            pending.extend(_named_objects(description))
-            checked.difference_update(_named_objects(description))  # to be checked again
+        while candidates:
+            orphans = [node for batch in _batches(sorted(candidates, key=str)) for node in self._orphans(batch)]
+            candidates = set()
+            for node in orphans:
+                for graph in (self.iris.entities_graph, self.iris.mesh_graph):
+                    description = list(self._store.quads_for_pattern(node, None, None, ox.NamedNode(graph)))
+                    for quad in description:
+                        self._store.remove(quad)
+                    candidates.update(q.object for q in description if isinstance(q.object, ox.NamedNode))
 
-    def _in_use(self, node: ox.NamedNode, shared: tuple[ox.NamedNode, ...]) -> bool:
-        if any(quad.subject != node for quad in self._store.quads_for_pattern(None, None, node, None)):
-            return True  # pointed to
-        return any(quad.graph_name not in shared for quad in self._store.quads_for_pattern(node, None, None, None))
+    def _orphans(self, nodes: list[ox.NamedNode]) -> list[ox.NamedNode]:
+        """Those of ``nodes`` that have a shared description and nothing else uses."""
+        shared = (f"<{self.iris.entities_graph}>", f"<{self.iris.mesh_graph}>")
+        query = f"""SELECT ?node WHERE {{
+            VALUES ?node {{ {" ".join(map(str, nodes))} }}
+            FILTER EXISTS {{ GRAPH ?shared {{ ?node ?q ?v }} VALUES ?shared {{ {" ".join(shared)} }} }}
+            FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?node }} FILTER(?s != ?node) }}
+            FILTER NOT EXISTS {{ GRAPH ?g {{ ?node ?p ?o }} FILTER(?g NOT IN ({", ".join(shared)})) }}
+        }}"""
+        return [row[0] for row in self._store.query(query)]
 
     def add_quads(self, nquads: str) -> None:
         """Add N-Quads text in one transaction (small data: provenance, metrics)."""
@@ -200,8 +211,10 @@ class KnowledgeStore:
             raise StoreError(f"{self.path}: store opened read-only")
 
 
-def _named_objects(quads: Iterable[ox.Quad]) -> set[ox.NamedNode]:
-    return {quad.object for quad in quads if isinstance(quad.object, ox.NamedNode)}
+def _batches(items: list[ox.NamedNode], size: int = 2_000) -> Iterator[list[ox.NamedNode]]:
+    # SPARQL VALUES blocks of a bounded size: the query text stays small.
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _open(opener: Callable[[], ox.Store], where: Path) -> ox.Store:
