@@ -270,7 +270,7 @@ def _dates(emit: Emit, s: str, article: Article) -> None:
     date = article.pub_date
     if article.year is not None:
         emit(s, FABIO.hasPublicationYear, literal(f"{article.year:04d}", "gYear"))
-    if date.precision is not None and date.text is None:
+    if date.precision is not None:  # a season or a MedlineDate range: its (first) year
         emit(s, PRISM.publicationDate, literal(date.iso or "", _DATE_TYPES[date.precision]))
     if date.text:
         emit(s, PRISM.coverDisplayDate, literal(date.text))

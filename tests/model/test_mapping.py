@@ -375,9 +375,8 @@ def test_dates_pubmed_gives_as_text(date: PubDate, year: str) -> None:
     quads = quads_of(Article("1", pub_date=date))
     assert objects(quads, art("1"), t("prism:coverDisplayDate")) == {lit(date.text or "")}
     assert objects(quads, art("1"), t("fabio:hasPublicationYear")) == {lit(year, "gYear")}
-    # Never more precise than the text says (see the report on seasons: DESIGN.md asks for the
-    # record's own precision, the mapping currently gives no prism:publicationDate at all).
-    assert objects(quads, art("1"), t("prism:publicationDate")) <= {lit(year, "gYear")}
+    # At the precision the record has: the (first) year, never more precise than the text.
+    assert objects(quads, art("1"), t("prism:publicationDate")) == {lit(year, "gYear")}
 
 
 def test_electronic_date_and_year_fallback() -> None:
