@@ -306,28 +306,24 @@ def _venue(emit: Emit, out: _Out, s: str, article: Article, iris: Iris) -> None:
 def _issue(out: _Out, journal_iri: str, journal: Journal, iris: Iris) -> str:
     """Describe the volume and issue; return the most specific container's IRI."""
     container = journal_iri
-    shared = out.shared
     if journal.volume:
-        volume = iris.volume(journal_iri, journal.volume)
-        if out.first(volume):
-            v = iri(volume)
-            out.add(
-                f"{v} {A} {FABIO.JournalVolume}{shared}"
-                f"{v} {PRISM.volume} {literal(journal.volume)}{shared}"
-                f"{v} {FRBR.partOf} <{container}>{shared}"
-            )
-        container = volume
+        volume = iris.volume(container, journal.volume)
+        container = _part(out, volume, FABIO.JournalVolume, PRISM.volume, journal.volume, container)
     if journal.issue:
         issue = iris.issue(container, journal.issue)
-        if out.first(issue):
-            i = iri(issue)
-            out.add(
-                f"{i} {A} {FABIO.JournalIssue}{shared}"
-                f"{i} {PRISM.issueIdentifier} {literal(journal.issue)}{shared}"
-                f"{i} {FRBR.partOf} <{container}>{shared}"
-            )
-        container = issue
+        container = _part(out, issue, FABIO.JournalIssue, PRISM.issueIdentifier, journal.issue, container)
     return container
+
+
+def _part(out: _Out, node: str, cls: str, predicate: str, number: str, container: str) -> str:
+    """A volume or an issue, part of ``container``, described once (its IRI says it all)."""
+    if out.first(node):
+        shared = out.shared
+        out.add(
+            f"<{node}> {A} {cls}{shared}<{node}> {predicate} {literal(number)}{shared}"
+            f"<{node}> {FRBR.partOf} <{container}>{shared}"
+        )
+    return node
 
 
 _JOURNAL_FIELDS = (
