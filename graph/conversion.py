@@ -19,11 +19,13 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from .errors import ConversionError
 from .model import Iris, Seen, article_nquads
 from .records import Deletion, Record
 from .sources import read_chunks, read_piece, read_records
@@ -172,10 +174,15 @@ class Converter:
             while pending:
                 future, at = pending.popleft()
                 yield replace(future.result(), position=at)
-        except BaseException:
+        except BaseException as err:
             self._turns.abandon()
             for future, _ in pending:
                 future.cancel()
+            if isinstance(err, BrokenProcessPool):
+                raise ConversionError(
+                    f"{path}: a worker process converting it died (killed, or out of memory?); "
+                    "nothing was written. Run again, with --jobs 1 if memory is short"
+                ) from err
             raise
         if out is not None:
             out.seek(0, os.SEEK_END)  # past what the workers wrote

@@ -9,11 +9,18 @@ is one.
 from __future__ import annotations
 
 __all__ = [
+    "ConversionError",
+    "EndpointError",
     "EutilsError",
     "GraphError",
     "InputError",
+    "NetworkError",
     "NoResultsError",
+    "PayloadTooLargeError",
     "QueryError",
+    "RemoteAuthError",
+    "RemoteError",
+    "RemoteUnavailableError",
     "StoreError",
     "StoreLockedError",
     "UnknownFormatError",
@@ -32,6 +39,10 @@ class UnknownFormatError(InputError):
     """No registered source or serializer handles this file name or content."""
 
 
+class ConversionError(GraphError):
+    """Converting an input stopped for a reason other than its content (a worker process died)."""
+
+
 class StoreError(GraphError):
     """The knowledge-graph store cannot be opened or written."""
 
@@ -46,9 +57,6 @@ class QueryError(GraphError):
 
 class NetworkError(GraphError):
     """A network cannot be projected, measured, exported or drawn as asked."""
-
-
-__all__ += ["NetworkError"]
 
 
 class EndpointError(GraphError):
@@ -69,15 +77,6 @@ class RemoteUnavailableError(RemoteError):
 
 class PayloadTooLargeError(RemoteError):
     """The remote server refused a request body as too large (HTTP 413), even a minimal one."""
-
-
-__all__ += [
-    "EndpointError",
-    "PayloadTooLargeError",
-    "RemoteAuthError",
-    "RemoteError",
-    "RemoteUnavailableError",
-]
 
 
 class EutilsError(GraphError):

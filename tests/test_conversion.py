@@ -11,8 +11,10 @@ import gzip
 import io
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from functools import cache
 from itertools import groupby
@@ -396,3 +398,34 @@ def test_self_contained_output_describes_shared_nodes_in_every_file(
         shared = {line for line in first if line.endswith("/graph/entities> .")}
         assert shared
         assert not shared & second  # without: what the first file described is left out
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the worker processes in /proc")
+def test_a_worker_that_dies_gives_one_error_line_and_no_output(
+    big: tuple[Path, list[str], int], tmp_path: Path
+) -> None:
+    output = tmp_path / "out.nq"
+    command = [sys.executable, "-m", "graph", "convert", str(big[0]), "-o", str(output), "--jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not (workers := _children(process.pid)) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert workers, "the conversion ended before a worker could be found"
+    os.kill(workers[0], signal.SIGKILL)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert err.count("\n") == 1 and err.startswith(f"error: {big[0]}: a worker process converting it died")
+    assert list(tmp_path.iterdir()) == []  # no output, no partial file
