@@ -133,10 +133,6 @@ class Seen:
             self._older, self._recent = recent, set()
         return new
 
-    def clear(self) -> None:
-        """Forget every key."""
-        self._recent, self._older = set(), set()
-
 
 def _position(n: int) -> str:
     return _POSITIONS[n] if n < len(_POSITIONS) else literal(str(n), "integer")
