@@ -22,6 +22,7 @@ __all__ = [
     "ArticleAttributes",
     "article_node_id",
     "bylines",
+    "chosen_articles",
     "load_articles",
     "narrow",
     "public",
@@ -173,6 +174,12 @@ def _top(iri: str, parents: dict[str, list[str]], journals: set[str]) -> str | N
         if node in journals:
             return node
     return None
+
+
+def chosen_articles(kg: KnowledgeStore, where: Where | None) -> dict[str, ArticleAttributes]:
+    """The loaded articles passing ``where``, without bylines: what the term and people
+    projections start from (they read authorships or terms themselves)."""
+    return narrow(kg, load_articles(kg, authors=False), where or Where())
 
 
 def narrow(kg: KnowledgeStore, articles: dict[str, ArticleAttributes], where: Where) -> dict[str, ArticleAttributes]:

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from ..errors import NetworkError
 from ._store import StoreLike, by_subject, opened
-from .articles import load_articles, narrow
+from .articles import chosen_articles
 from .cooccurrence import mesh_descriptors, term_key
 from .where import Where
 
@@ -108,9 +108,8 @@ def term_years(
     """Count, per year, the articles (after ``where``) using each MeSH descriptor or keyword."""
     if kind not in ("mesh", "keyword"):
         raise NetworkError(f"bursts are found in MeSH terms or keywords, not in {kind!r}; use mesh or keyword")
-    where = where or Where()
     with opened(store) as kg:
-        articles = narrow(kg, load_articles(kg, authors=False), where)
+        articles = chosen_articles(kg, where)
         if kind == "mesh":
             predicate = "fabio:hasPrimarySubjectTerm" if major_only else "fabio:hasSubjectTerm"
             terms = {a: sorted(t) for a, t in mesh_descriptors(by_subject(kg, predicate)).items()}

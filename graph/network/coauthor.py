@@ -38,7 +38,7 @@ import networkx as nx
 from ..store.oxigraph import KnowledgeStore
 from ._store import StoreLike, by_subject, opened, typed
 from ._weights import cooccurrence
-from .articles import bylines, load_articles, narrow
+from .articles import bylines, chosen_articles
 from .citation import Progress, _quiet
 from .where import Where
 
@@ -114,7 +114,7 @@ def coauthor_network(
     where = where or Where()
     with opened(store) as kg:
         progress("reading articles")
-        articles = narrow(kg, load_articles(kg, authors=False), where)
+        articles = chosen_articles(kg, where)
         progress("reading authorships")
         authorships = _authorships(kg, articles)
     progress("merging people")

@@ -17,7 +17,7 @@ import networkx as nx
 
 from ._store import StoreLike, by_subject, opened
 from ._weights import cooccurrence
-from .articles import load_articles, narrow
+from .articles import chosen_articles
 from .citation import Progress, _quiet
 from .where import Where
 
@@ -53,7 +53,7 @@ def mesh_network(
     where = where or Where()
     with opened(store) as kg:
         progress("reading articles")
-        articles = narrow(kg, load_articles(kg, authors=False), where)
+        articles = chosen_articles(kg, where)
         progress("reading MeSH headings")
         terms = mesh_descriptors(
             by_subject(kg, "fabio:hasPrimarySubjectTerm" if major_only else "fabio:hasSubjectTerm")
@@ -95,7 +95,7 @@ def keyword_network(
     where = where or Where()
     with opened(store) as kg:
         progress("reading articles")
-        articles = narrow(kg, load_articles(kg, authors=False), where)
+        articles = chosen_articles(kg, where)
         progress("reading keywords")
         keywords = by_subject(kg, "prism:keyword")
     progress("counting co-occurrences")
