@@ -20,7 +20,7 @@ from ..errors import GraphError
 from ..pipeline import FileSummary
 from ..sources import expand_inputs
 
-__all__ = ["Bars", "base_option", "cli", "inputs_or_fail", "store_option"]
+__all__ = ["Bars", "base_option", "cli", "inputs_or_fail", "jobs_option", "store_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,6 +56,12 @@ def base_option(func: F) -> F:
         default=None,
         metavar="IRI",
         help="Base IRI for minted nodes [default: https://w3id.org/pubgraph/; env PUBGRAPH_BASE].",
+    )(func)
+
+
+def jobs_option(func: F) -> F:
+    return click.option(
+        "--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [default: one per core]."
     )(func)
 
 

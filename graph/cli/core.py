@@ -13,7 +13,7 @@ from ..pipeline import BuildSummary, build, convert, sample_files
 from ..query import RESULT_FORMATS, run_query, write_result
 from ..stats import store_stats
 from ..store.oxigraph import store_path
-from ._common import Bars, base_option, cli, inputs_or_fail, store_option
+from ._common import Bars, base_option, cli, inputs_or_fail, jobs_option, store_option
 
 __all__ = ["build_command", "convert_command", "demo_command", "query_command", "stats_command"]
 
@@ -24,7 +24,7 @@ DEMO_PMID = "28993889"
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @store_option
 @base_option
-@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
+@jobs_option
 @click.option("--query", "-q", metavar="TERMS", help="Load the hits of this PubMed search instead of files.")
 @click.option("--api-key", envvar="NCBI_API_KEY", metavar="KEY", help="With --query: NCBI API key [env NCBI_API_KEY].")
 @click.option("--email", envvar="NCBI_EMAIL", metavar="ADDRESS", help="With --query: your e-mail [env NCBI_EMAIL].")
@@ -121,7 +121,7 @@ def _build_line(summary: BuildSummary) -> str:
     help="Output file; its extension picks the format: .nq .nt .ttl .trig .jsonld .rdf (+ .gz).",
 )
 @base_option
-@click.option("--jobs", "-j", type=click.IntRange(1), default=None, help="Worker processes [default: one per core].")
+@jobs_option
 def convert_command(inputs: tuple[Path, ...], output: Path, base: str | None, jobs: int | None) -> None:
     """Convert PubMed XML straight to an RDF file, without a store.
 
