@@ -81,25 +81,31 @@ class StoreGraph:
         return bool(answer)
 
 
-class GraphWriter(Protocol):
-    """One push protocol: replaces each named graph on the target with the given one."""
+class GraphWriter:
+    """One push protocol: replaces each named graph on the target with the given one.
+
+    Subclasses set ``name`` and ``default_batch`` and implement :meth:`write` and
+    :meth:`close`; ``batch`` may shrink (``shrinks`` counts how often) when the server
+    refuses a request as too large.
+    """
 
     name: str
     default_batch: int
-    batch: int
-    shrinks: int
 
-    def __init__(
-        self, remote: Remote, url: str, batch: int | None = None, progress: Progress = no_progress
-    ) -> None: ...
+    def __init__(self, remote: Remote, url: str, batch: int | None = None, progress: Progress = no_progress) -> None:
+        self.remote = remote
+        self.url = url
+        self.batch = batch or self.default_batch
+        self.progress = progress
+        self.shrinks = 0
 
     def write(self, graph: GraphSource) -> None:
         """Replace ``graph`` on the target (some writers send it only at :meth:`close`)."""
-        ...
+        raise NotImplementedError
 
     def close(self) -> None:
         """Send whatever is still pending."""
-        ...
+        raise NotImplementedError
 
 
 def chunks(lines: Iterable[str], size: int) -> Iterator[list[str]]:

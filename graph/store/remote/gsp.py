@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...errors import PayloadTooLargeError
-from ._http import Remote, TooLarge
-from .base import GraphSource, Progress, chunks, no_progress
+from ._http import TooLarge
+from .base import GraphSource, GraphWriter, chunks
 
 __all__ = ["GraphStoreProtocol"]
 
 _NTRIPLES = {"Content-Type": "application/n-triples"}
 
 
-class GraphStoreProtocol:
+class GraphStoreProtocol(GraphWriter):
     """Replaces named graphs through a Graph Store Protocol endpoint.
 
     >>> from graph.store.remote._http import Remote
@@ -40,13 +40,6 @@ class GraphStoreProtocol:
 
     name = "gsp"
     default_batch = 50_000
-
-    def __init__(self, remote: Remote, url: str, batch: int | None = None, progress: Progress = no_progress) -> None:
-        self.remote = remote
-        self.url = url
-        self.batch = batch or self.default_batch
-        self.progress = progress
-        self.shrinks = 0
 
     def write(self, graph: GraphSource) -> None:
         while True:

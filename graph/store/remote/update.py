@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ...errors import PayloadTooLargeError
 from ._http import Remote, TooLarge
-from .base import GraphSource, Progress, chunks, no_progress
+from .base import GraphSource, GraphWriter, Progress, chunks, no_progress
 
 __all__ = ["SparqlUpdate", "render"]
 
@@ -51,7 +51,7 @@ def render(ops: list[_Op]) -> str:
     return " ;\n".join(op.render() for op in ops)
 
 
-class SparqlUpdate:
+class SparqlUpdate(GraphWriter):
     """Replaces named graphs through a SPARQL 1.1 Update endpoint.
 
     >>> from graph.store.remote._http import Remote
@@ -72,11 +72,7 @@ class SparqlUpdate:
     default_batch = 10_000
 
     def __init__(self, remote: Remote, url: str, batch: int | None = None, progress: Progress = no_progress) -> None:
-        self.remote = remote
-        self.url = url
-        self.batch = batch or self.default_batch
-        self.progress = progress
-        self.shrinks = 0
+        super().__init__(remote, url, batch, progress)
         self._ops: list[_Op] = []
         self._triples = 0
 
