@@ -125,7 +125,7 @@ class KnowledgeStore:
                 VALUES ?g {{ {" ".join(map(str, batch))} }}
                 GRAPH ?g {{ ?s ?p ?node }} FILTER(isIRI(?node))
             }}"""
-            found.update(row[0] for row in self._store.query(query))
+            found.update(self._select_nodes(query))
         return found | articles
 
     def _drop_orphans(self, candidates: set[ox.NamedNode]) -> None:
@@ -157,7 +157,13 @@ class KnowledgeStore:
             FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?node }} FILTER(?s != ?node) }}
             FILTER NOT EXISTS {{ GRAPH ?g {{ ?node ?p ?o }} FILTER(?g NOT IN ({", ".join(shared)})) }}
         }}"""
-        return [row[0] for row in self._store.query(query)]
+        return self._select_nodes(query)
+
+    def _select_nodes(self, query: str) -> list[ox.NamedNode]:
+        """The first column of a SELECT over the whole store (named graphs as they are)."""
+        solutions = self._store.query(query)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return [row[0] for row in solutions if isinstance(row[0], ox.NamedNode)]
 
     def add_quads(self, nquads: str) -> None:
         """Add N-Quads text in one transaction (small data: provenance, metrics)."""
