@@ -209,16 +209,6 @@ def _inline_text(elem: etree._Element) -> Iterator[str]:
             yield child.tail
 
 
-def _text(elem: etree._Element | None, path: str) -> str | None:
-    if elem is None:
-        return None
-    value = elem.findtext(path)
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
-
-
 # lxml's find() and findtext() run a path engine written in Python, ~1 µs a call; a record
 # asks ~40 questions of its elements. One pass over the children answers them all.
 
@@ -343,7 +333,7 @@ def _book(elem: etree._Element, path: Path) -> Article:
         pmcid=normalize_pmcid(ids.get("pmc")),
         references=_references(document, None, pmid),
         book_title=book_title if chapter_title else None,
-        publisher=_text(book, "Publisher/PublisherName"),
+        publisher=_texts(_index(book).get("Publisher")).get("PublisherName"),
     )
 
 
