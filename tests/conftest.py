@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import graph
 from graph.cli import cli
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -36,6 +37,15 @@ def shared_samples() -> Path:
     if not SHARED_SAMPLES.is_dir():
         pytest.skip(f"{SHARED_SAMPLES} is absent (real samples exist only in this setup)")
     return SHARED_SAMPLES
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample corpus, built once per test process as ``pubgraph demo`` builds
+    it; tests only read it."""
+    store = tmp_path_factory.mktemp("demo") / "store"
+    graph.build(graph.sample_files(), store, jobs=1)
+    return store
 
 
 @pytest.fixture

@@ -7,18 +7,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-import graph
 from graph.network import project
 
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> & </script> \u2028'
-
-
-@pytest.fixture(scope="session")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample corpus, built as ``pubgraph demo`` builds it."""
-    store = tmp_path_factory.mktemp("demo") / "store"
-    graph.build(graph.sample_files(), store, jobs=1)
-    return store
 
 
 @pytest.fixture(scope="session")

@@ -7,19 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import graph
 from graph.store import KnowledgeStore
 from graph.store.selection import graph_counts
 
 from .remote_servers import OxigraphServer, Virtuoso
-
-
-@pytest.fixture(scope="session")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample, built once per test process; tests only read it."""
-    store = tmp_path_factory.mktemp("demo") / "store"
-    graph.build(graph.sample_files(), store, jobs=1)
-    return store
 
 
 @pytest.fixture(scope="session")
