@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager, closing, contextmanager, nullcont
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from .errors import EutilsError, InputError, NoResultsError
 from .identifiers import normalize_pmid
@@ -489,7 +489,7 @@ def _manifest(
     expected: int,
     asked: tuple[str, ...],
     notes: list[str],
-    **fields: object,
+    **fields: Any,  # the command's own Manifest fields: query, seeds, depth, hops …
 ) -> Manifest:
     returned = set(got)
     missing = tuple(p for p in asked if p not in returned)
@@ -507,7 +507,7 @@ def _manifest(
         cached=dict(eutils.cached),
         warnings=tuple(notes),
         **fields,
-    )  # type: ignore[arg-type]
+    )
 
 
 def _write_manifest(output: Path, manifest: Manifest) -> None:
