@@ -392,7 +392,8 @@ class _PieceBuffer:
         """Write page-aligned ``data`` with direct I/O; return how much was written.
 
         That is all of it, or less when a write came up short off a page boundary, or 0
-        when the file system does not do direct I/O (tmpfs, say): then nor will it later.
+        when the file system does not do direct I/O (some network and FUSE ones, tmpfs
+        before Linux 6.6): then nor will it later.
         """
         written = 0
         try:
