@@ -160,12 +160,13 @@ class Converter:
             if out is None:
                 yield Piece(events, quads, position, buffer.contents(self.compress), self.compress)
                 continue
-            if self.compress or not isinstance(out.name, str):
+            target = _path_of(out)
+            if self.compress or target is None:
                 out.write(buffer.contents(self.compress))
             else:  # written where it belongs, like the workers' pieces
                 out.flush()
                 offset = out.tell()
-                buffer.place(out.name, offset)
+                buffer.place(target, offset)
                 out.seek(offset + buffer.size)
             yield Piece(events, quads, position)
 
@@ -176,7 +177,7 @@ class Converter:
         target = None
         if out is not None:
             out.flush()
-            target = out.name if isinstance(out.name, str) else None
+            target = _path_of(out)
             if target is None:
                 raise ValueError("parallel conversion writes to an output file opened by its path")
             first = next(self._pieces)
@@ -232,6 +233,12 @@ def convert_records(
         # byte; replace() finds them with memchr, 5x faster on a record's ~80 kB.
         quads += len(data) - len(data.replace(b"\n", b""))
     return tuple(events), quads
+
+
+def _path_of(out: IO[bytes]) -> str | None:
+    """The path a file was opened by; None for other streams (a pipe, an in-memory one)."""
+    name = getattr(out, "name", None)
+    return name if isinstance(name, str) else None
 
 
 def _gzip_member(parts: Sequence[bytes | memoryview]) -> list[bytes]:

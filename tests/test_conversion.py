@@ -31,6 +31,7 @@ from pyoxigraph import RdfFormat, parse
 import graph
 from graph import InputError, Iris, article_quads, convert, read_records
 from graph.conversion import Converter, _PieceBuffer
+from graph.pipeline import sample_files
 from graph.records import Article, Deletion, Record
 from graph.sources.pubmed_xml import read, split
 
@@ -509,3 +510,15 @@ def test_a_file_system_without_direct_io_gets_the_page_cache(tmp_path: Path, mon
     assert target.read_bytes() == b"x" * 100_000
     assert not buffer.direct
     assert len(refused) == (1 if hasattr(os, "O_DIRECT") else 0)  # asked once, not for every piece
+
+
+def test_one_process_writes_to_a_stream_without_a_path(tmp_path: Path) -> None:
+    # A pipe or an in-memory stream has no path to write pieces in place: written in turn.
+    source = sample_files()[0]
+    stream, on_disk = io.BytesIO(), tmp_path / "out.nq"
+    with Converter(Iris().base, jobs=1) as converter:
+        in_memory = list(converter.pieces(source, stream))
+    with Converter(Iris().base, jobs=1) as converter, open(on_disk, "wb") as out:
+        list(converter.pieces(source, out))
+    assert sum(p.quads for p in in_memory) > 1000
+    assert stream.getvalue() == on_disk.read_bytes()
