@@ -26,7 +26,7 @@ import multiprocessing
 import os
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -47,7 +47,6 @@ Event = tuple[str, bool]
 _PARALLEL_MIN_BYTES = 8 << 20  # below this, starting workers costs more than it saves
 _RECORDS_PER_PIECE = 500
 _GZIP_LEVEL = 6  # gzip's own default; level 9 costs 3x the time for ~2% smaller files
-_WRITE_BATCH = 512  # buffers per pwritev(2) call, well under IOV_MAX
 _ALIGN = 4096  # direct I/O alignment of offsets, lengths and memory: a page fits the usual devices
 _BUFFER_SIZE = 64 << 20  # a piece buffer to start with (address space: pages are touched as used)
 _O_DIRECT = getattr(os, "O_DIRECT", 0)  # Linux and some other systems; elsewhere: the page cache
@@ -241,10 +240,10 @@ def _path_of(out: IO[bytes]) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def _gzip_member(parts: Sequence[bytes | memoryview]) -> list[bytes]:
-    """``parts`` as one gzip member (concatenated members are one gzip stream)."""
+def _gzip_member(data: bytes | memoryview) -> bytes:
+    """``data`` as one gzip member (concatenated members are one gzip stream)."""
     compressor = zlib.compressobj(_GZIP_LEVEL, zlib.DEFLATED, 31)  # 31: gzip header and trailer
-    return [compressed for part in parts if (compressed := compressor.compress(part))] + [compressor.flush()]
+    return compressor.compress(data) + compressor.flush()
 
 
 class _Turns:
@@ -327,7 +326,7 @@ def _convert_chunk(
         return Piece(events, quads, data=buffer.contents(compress), compressed=compress)
     if compress:
         data = buffer.contents(compress)
-        _write_at(target, [data], turns.take(index, len(data)))
+        _write_at(target, data, turns.take(index, len(data)))
     else:
         buffer.place(target, turns.take(index, buffer.size))
     return Piece(events, quads, compressed=compress)
@@ -374,7 +373,7 @@ class _PieceBuffer:
         """The data as bytes, or as one gzip member."""
         with memoryview(self._memory) as memory:
             data = memory[_ALIGN : self._end]
-            return b"".join(_gzip_member([data])) if compress else bytes(data)
+            return _gzip_member(data) if compress else bytes(data)
 
     def place(self, target: str, offset: int) -> None:
         """Write the data into the file ``target`` at ``offset``."""
@@ -390,10 +389,10 @@ class _PieceBuffer:
                 written = self._write_direct(target, memory[pages[0] : pages[1]], origin + pages[0])
                 if written:
                     if shift < pages[0]:
-                        _write_at(target, [memory[shift : pages[0]]], offset)
+                        _write_at(target, memory[shift : pages[0]], offset)
                     done = pages[0] + written
             if done < end:  # the last partial page, and all that direct I/O did not write
-                _write_at(target, [memory[done:end]], origin + done)
+                _write_at(target, memory[done:end], origin + done)
 
     def _write_direct(self, target: str, data: memoryview, offset: int) -> int:
         """Write page-aligned ``data`` with direct I/O; return how much was written.
@@ -420,18 +419,13 @@ class _PieceBuffer:
         return written
 
 
-def _write_at(target: str, buffers: list[bytes] | list[memoryview], offset: int) -> None:
+def _write_at(target: str, data: bytes | memoryview, offset: int) -> None:
+    """Write ``data`` into the file ``target`` at ``offset``, through the page cache."""
     fd = os.open(target, os.O_WRONLY)
     try:
-        for start in range(0, len(buffers), _WRITE_BATCH):
-            batch = buffers[start : start + _WRITE_BATCH]
-            written = os.pwritev(fd, batch, offset)
-            offset += written
-            expected = sum(map(len, batch))
-            if written < expected:  # a short write: finish this batch the plain way
-                rest = b"".join(batch)[written:]
-                while rest:
-                    done = os.pwrite(fd, rest, offset)
-                    offset, rest = offset + done, rest[done:]
+        with memoryview(data) as rest:
+            while rest:
+                done = os.pwrite(fd, rest, offset)
+                offset, rest = offset + done, rest[done:]
     finally:
         os.close(fd)
