@@ -24,6 +24,7 @@ import itertools
 import mmap
 import multiprocessing
 import os
+import signal
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -36,6 +37,7 @@ from typing import IO, Any
 
 from .errors import ConversionError
 from .model import Iris, Seen, article_nquads
+from .processes import die_with_parent
 from .records import Deletion, Record
 from .sources import read_chunks, read_piece, read_records
 
@@ -291,6 +293,11 @@ _WORKER: dict[str, Any] = {}
 
 
 def _start_worker(turns: _Turns) -> None:
+    # The main process decides how a stop unwinds (it rolls back, then shuts the pool
+    # down); a worker just ends, and ends with it even when it is killed outright.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(signal.SIGKILL)
     # A fresh Seen: nothing inherited by fork.
     _WORKER.update(turns=turns, seen=Seen(), file=0, buffer=_PieceBuffer())
 

@@ -459,20 +459,15 @@ def elink_nquads(edges: Iterable[tuple[str, str]], iris: Iris, present: Collecti
 
 
 def _load_links(target: Path, base: str | None, edges: set[tuple[str, str]], staging: Path) -> None:
-    from pyoxigraph import NamedNode
-
     iris = Iris.from_env(base)
     staged = staging / "elink.nq"
+    cites = CITO.iri("cites")
     with KnowledgeStore.open(target, iris=iris) as kg:
-        store, cites = kg.oxigraph, NamedNode(CITO.iri("cites"))
-        present = {
-            (a, b)
-            for a, b in edges
-            if next(store.quads_for_pattern(NamedNode(iris.article(a)), cites, NamedNode(iris.article(b))), None)
-        }
+        present = {(a, b) for a, b in edges if kg.contains(iris.article(a), cites, iris.article(b))}
         with open(staged, "w", encoding="utf-8") as out:
             out.writelines(f"{s} {p} {o} {g} .\n" for s, p, o, g in elink_nquads(edges, iris, present))
-        kg.apply(staged, (), marker="elink citation links")
+        with kg.guarded("elink citation links"):
+            kg.apply(staged, ())
 
 
 def _record(target: Path, base: str | None, manifest: Manifest) -> None:

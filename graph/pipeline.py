@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,18 +17,22 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from .conversion import Converter, Piece, convert_records
+from .errors import StoreError
 from .model import Iris, Seen
 from .sources import expand_inputs, read_records
+from .store.checkpoint import Checkpoint
 from .store.files import atomic_output, prepared_parent, rdf_format_for, write_text
 from .store.oxigraph import KnowledgeStore, store_path
 from .store.provenance import load_activity_nquads
 
 __all__ = [
+    "DEMO_STORE",
     "BuildSummary",
     "ConvertSummary",
     "FileSummary",
     "Progress",
     "build",
+    "build_demo",
     "convert",
     "sample_files",
 ]
@@ -93,6 +96,9 @@ class BuildSummary:
         return sum(f.quads for f in self.files)
 
 
+DEMO_STORE = Path("output") / "demo"
+
+
 def sample_files() -> list[Path]:
     """The bundled illustrative corpus: the baseline-like file, then its update.
 
@@ -101,6 +107,24 @@ def sample_files() -> list[Path]:
     """
     folder = Path(str(resources.files("graph") / "data" / "sample"))
     return sorted(folder.glob("pubmed-*.xml"))
+
+
+def build_demo(store: Path | str | None = None) -> BuildSummary:
+    """Build the bundled sample into its own store, ``output/demo`` unless ``store`` says.
+
+    The demo's invented records must never mix with a user's corpus: a store that holds
+    anything the sample files did not load is refused.
+    """
+    target = Path(store) if store is not None else DEMO_STORE
+    if (target / "CURRENT").exists():
+        with KnowledgeStore.open(target, read_only=True) as kg:
+            other = kg.inputs_other_than({_sha256(path) for path in sample_files()})
+        if other:
+            raise StoreError(
+                f"{target} holds data the demo did not load ({other}); the demo builds the bundled sample "
+                f"into a store of its own: run pubgraph demo without --store ({DEMO_STORE}), or give a new directory"
+            )
+    return build(sample_files(), target, jobs=1)
 
 
 @dataclass(slots=True)
@@ -171,8 +195,14 @@ def convert(
 
 
 @contextmanager
-def _staging_dir(near: Path) -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix=".pubgraph-staging-", dir=near))
+def _staging_dir(store: Path) -> Iterator[Path]:
+    """The store's one staging folder. Only the holder of the store's write lock uses it,
+    so whatever a killed build left there (or in the per-build folders of earlier
+    versions) is cleared first."""
+    for leftover in store.glob(".pubgraph-staging*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    folder = store / ".pubgraph-staging"
+    folder.mkdir()
     try:
         yield folder
     finally:
@@ -207,6 +237,7 @@ def build(
     except BaseException:
         if fresh:  # a failed first build leaves nothing behind
             shutil.rmtree(target, ignore_errors=True)
+            Checkpoint(target).discard()
         raise
 
 
@@ -219,30 +250,31 @@ def _build(
     started: float,
 ) -> BuildSummary:
     with KnowledgeStore.open(target, iris=iris) as kg, _staging_dir(target) as staging:
-        warnings = []
-        interrupted = kg.interrupted_load()
-        if interrupted:
-            warnings.append(f"a previous load of {interrupted} was interrupted; reload that file to repair it")
         with Converter(iris.base, jobs=jobs, self_contained=True) as converter:
             summaries = [_build_file(kg, path, staging, converter, progress) for path in files]
-        return BuildSummary(
-            kg.path,
-            tuple(summaries),
-            time.perf_counter() - started,
-            kg.count_quads(),
-            tuple(warnings),
+        warnings = tuple(
+            f"an earlier load of {name} was interrupted and rolled back; load that file again"
+            for name in kg.interrupted_loads()
         )
+        return BuildSummary(kg.path, tuple(summaries), time.perf_counter() - started, kg.count_quads(), warnings)
 
 
 def _build_file(
     kg: KnowledgeStore, path: Path, staging: Path, converter: Converter, progress: Progress | None
 ) -> FileSummary:
     began = time.time()
-    staged, summary, replaced = _stage(path, staging, converter, progress)
+    try:
+        staged, summary, replaced = _stage(path, staging, converter, progress)
+    except OSError as err:
+        raise StoreError(
+            f"{staging}: staging {path} failed ({err.strerror or err}); the store is unchanged: "
+            "fix the cause (free space?) and re-run the same command"
+        ) from err
     if progress:
         progress.loading(path, summary.quads)
-    kg.apply(staged, replaced, marker=str(path))
-    kg.add_quads(load_activity_nquads(kg.iris, summary, began, time.time()))
+    with kg.guarded(str(path)):
+        kg.apply(staged, replaced)
+        kg.add_quads(load_activity_nquads(kg.iris, summary, began, time.time()))
     staged.unlink()
     if progress:
         progress.file_done(summary)

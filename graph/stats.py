@@ -41,6 +41,7 @@ class StoreStats:
     quads: int
     named_graphs: int
     loads: int
+    interrupted_loads: tuple[str, ...] = ()
 
 
 def store_stats(store: KnowledgeStore | Path | str | None = None) -> StoreStats:
@@ -59,7 +60,8 @@ def store_stats(store: KnowledgeStore | Path | str | None = None) -> StoreStats:
     counts.update({label: _count(store, query) for label, query in _LINKS.items()})
     loads = _count(store, "SELECT (COUNT(?x) AS ?n) WHERE { GRAPH ?g { ?x a prov:Activity } }")
     graphs = sum(1 for _ in store.named_graphs())
-    return StoreStats(store.path, counts, store.count_quads(), graphs, loads)
+    interrupted = tuple(store.interrupted_loads())
+    return StoreStats(store.path, counts, store.count_quads(), graphs, loads, interrupted)
 
 
 def _count(store: KnowledgeStore, sparql: str) -> int:

@@ -140,7 +140,8 @@ def test_stats_json(store: Path) -> None:
     assert code == 0, err
     stats = json.loads(out)
     assert stats["store"] == str(store)
-    numbers = {k: v for k, v in stats.items() if k != "store"}
+    assert stats["interrupted_loads"] == []
+    numbers = {k: v for k, v in stats.items() if k not in ("store", "interrupted_loads")}
     assert all(isinstance(v, int) and v >= 0 for v in numbers.values()), numbers
     assert stats["articles"] == 4
     assert stats["loads"] == 2

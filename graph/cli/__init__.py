@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..processes import terminate_on_sigterm
 from . import core, live, network, remote  # noqa: F401  (register their commands)
 from ._common import cli
 
@@ -16,4 +17,5 @@ __all__ = ["cli", "main"]
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``pubgraph`` console script."""
+    terminate_on_sigterm()  # so a stopped build rolls its file back, as on Ctrl-C
     cli.main(args=list(argv) if argv is not None else None, prog_name="pubgraph")

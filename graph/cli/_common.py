@@ -6,6 +6,7 @@ The CLI is the only part of pubgraph that prints or exits: library errors
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from tqdm import tqdm
 from .. import __version__
 from ..errors import GraphError
 from ..pipeline import FileSummary
+from ..processes import Terminated
 from ..sources import expand_inputs
 
 __all__ = ["Bars", "base_option", "cli", "inputs_or_fail", "jobs_option", "store_option"]
@@ -34,9 +36,12 @@ class _Group(click.Group):
         except GraphError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(1)
+        except Terminated:
+            click.echo("terminated", err=True)
+            sys.exit(128 + signal.SIGTERM)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
-            sys.exit(130)
+            sys.exit(128 + signal.SIGINT)
 
 
 def store_option(func: F) -> F:

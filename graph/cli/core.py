@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from ..pipeline import BuildSummary, build, convert, sample_files
+from ..pipeline import DEMO_STORE, BuildSummary, build, build_demo, convert, sample_files
 from ..query import RESULT_FORMATS, run_query, write_result
 from ..stats import store_stats
 from ..store.oxigraph import store_path
@@ -262,6 +262,7 @@ def stats_command(store: Path | None, fmt: str) -> None:
                     "quads": stats.quads,
                     "named_graphs": stats.named_graphs,
                     "loads": stats.loads,
+                    "interrupted_loads": list(stats.interrupted_loads),
                     **stats.counts,
                 },
                 indent=2,
@@ -271,13 +272,20 @@ def stats_command(store: Path | None, fmt: str) -> None:
     click.echo(
         f"store {stats.path}: {stats.quads:,} quads in {stats.named_graphs:,} named graphs, {stats.loads} file loads"
     )
+    for name in stats.interrupted_loads:
+        click.echo(f"  note: the load of {name} was interrupted and rolled back; load that file again")
     width = max(len(label) for label in stats.counts)
     for label, count in stats.counts.items():
         click.echo(f"  {label:<{width}}  {count:>12,}")
 
 
 @cli.command("demo", short_help="Build the bundled sample and show results.")
-@store_option
+@click.option(
+    "--store",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Store directory for the demo [default: output/demo; never PUBGRAPH_STORE].",
+)
 def demo_command(store: Path | None) -> None:
     """Build the bundled sample corpus and show what the graph can answer.
 
@@ -286,13 +294,16 @@ def demo_command(store: Path | None) -> None:
     It loads the baseline-like file, then an update file that revises, adds and
     deletes records, as PubMed's daily updates do.
 
+    The demo builds into a store of its own, output/demo, and refuses a store that
+    holds anything else, so its invented records never mix with your corpus.
+
     \b
     Examples:
       pubgraph demo
-      pubgraph demo --store output/demo-store
+      pubgraph demo --store /tmp/demo-store
     """
-    target = store_path(store)
-    summary = build(sample_files(), target, jobs=1)
+    summary = build_demo(store)
+    target = summary.store or DEMO_STORE
     click.echo(_build_line(summary))
     click.echo()
     stats = store_stats(target)
@@ -318,7 +329,7 @@ def demo_command(store: Path | None) -> None:
         result = run_query(get_saved(name).render(params), target)
         shown = result.select(*(columns or result.variables), limit=6)
         write_result(shown, "table", sys.stdout, width=60)
-    option = "" if store is None else f" --store {target}"
+    option = f" --store {target}"
     click.echo(
         "\nWhat to try next:\n"
         f"  pubgraph stats{option}\n"

@@ -1,17 +1,22 @@
 """The embedded, persistent knowledge-graph store (pyoxigraph, RocksDB on disk).
 
 Records are applied per input file: the file is first converted completely to a staged
-N-Quads file (so bad input never touches the store), then the named graphs of every
-record it mentions are dropped and the staged quads bulk-loaded; shared descriptions
-that only the dropped records used are then removed. A marker in the
-provenance graph is set before that step and cleared after it, so an interrupted load
-is reported on the next open instead of passing silently.
+N-Quads file (so bad input never touches the store), then, inside :meth:`KnowledgeStore.guarded`,
+the named graphs of every record it mentions are dropped and the staged quads
+bulk-loaded; shared descriptions that only the dropped records used are then removed.
+``guarded`` keeps a checkpoint of the store until that step is complete
+(:mod:`graph.store.checkpoint`), so a load that fails or is killed leaves the store as it
+was before it, and says so on the next open.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -20,12 +25,17 @@ import pyoxigraph as ox
 from ..errors import QueryError, StoreError, StoreLockedError
 from ..model.iris import Iris
 from ..model.namespaces import PREFIXES
+from ..model.terms import iri, literal
+from .checkpoint import Checkpoint
 
 __all__ = ["DEFAULT_STORE", "KnowledgeStore", "store_path"]
 
 DEFAULT_STORE = Path("output") / "store"
 _PG = PREFIXES["pg"]
 _IN_PROGRESS = ox.NamedNode(_PG + "loadInProgress")
+_INTERRUPTED = ox.NamedNode(_PG + "InterruptedLoad")
+_INPUT = ox.NamedNode(_PG + "input")
+RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
 def store_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -53,15 +63,28 @@ class KnowledgeStore:
     def open(
         cls, path: Path | str | None = None, *, read_only: bool = False, iris: Iris | None = None
     ) -> KnowledgeStore:
-        """Open (creating when writable) the store at ``path``; see :func:`store_path`."""
+        """Open (creating when writable) the store at ``path``; see :func:`store_path`.
+
+        A load that was interrupted (killed, or the machine stopped) is rolled back first,
+        even by a read-only open, unless another process is still running it.
+        """
         where = store_path(path)
         iris = iris or Iris.from_env()
+        checkpoint = Checkpoint(where)
         if read_only:
+            if checkpoint.exists():
+                _settle_abandoned(where, iris)
             if not (where / "CURRENT").exists():
                 raise StoreError(f"no store at {where}: build one first (pubgraph build FILES, or pubgraph demo)")
             return cls(_open(lambda: ox.Store.read_only(str(where)), where), where, iris, True)
+        _refuse_foreign(where)
+        if checkpoint.pending_restore():
+            checkpoint.restore()
         where.mkdir(parents=True, exist_ok=True)
-        return cls(_open(lambda: ox.Store(str(where)), where), where, iris, False)
+        kg = cls(_open(lambda: ox.Store(str(where)), where), where, iris, False)
+        if checkpoint.exists():
+            kg._settle(checkpoint)
+        return kg
 
     @classmethod
     def in_memory(cls, iris: Iris | None = None) -> KnowledgeStore:
@@ -69,9 +92,12 @@ class KnowledgeStore:
         return cls(ox.Store(), None, iris or Iris.from_env(), False)
 
     def close(self) -> None:
-        if not self.read_only and self.path is not None:
-            self._store.flush()
-        del self._store
+        store = self.__dict__.pop("_store", None)
+        if store is not None and not self.read_only and self.path is not None:
+            try:
+                store.flush()
+            except OSError as err:
+                raise StoreError(f"{self.path}: writing the store failed ({err.strerror or err})") from err
 
     def __enter__(self) -> KnowledgeStore:
         return self
@@ -90,29 +116,88 @@ class KnowledgeStore:
         return self._store
 
     # writing
-    def apply(self, staged: Path, replaced: Iterable[str], marker: str) -> None:
-        """Drop the named graphs of ``replaced`` PMIDs, then bulk-load ``staged`` N-Quads.
+    @contextmanager
+    def guarded(self, marker: str) -> Iterator[None]:
+        """Keep what the block writes only if the block completes.
 
-        ``marker`` names the input in the in-progress flag (see :meth:`interrupted_load`).
+        Any failure (an exception, SIGTERM turned into one, a full disk) restores the store
+        as it was before the block; a crash or ``kill -9`` is rolled back on the next open.
+        ``marker`` (the input's name) is what :meth:`interrupted_loads` reports afterwards.
+        An in-memory store has nothing to keep safe and runs the block as it is.
         """
         self._writable()
-        flag = ox.Quad(_IN_PROGRESS, ox.NamedNode(_PG + "input"), ox.Literal(marker), self._prov_graph)
+        if self.path is None:
+            yield
+            return
+        marker = marker.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # a file name, as shown
+        checkpoint = Checkpoint(self.path)
+        flag = ox.Quad(_IN_PROGRESS, _INPUT, ox.Literal(marker), self._prov_graph)
         try:
+            checkpoint.take(self._store)
             self._store.add(flag)
-            present = [p for p in replaced if self._store.contains_named_graph(ox.NamedNode(self.iris.record_graph(p)))]
-            dropped = self._shared_nodes_used_by(present)  # read before the graphs go
-            for pmid in present:
-                self._store.remove_graph(ox.NamedNode(self.iris.record_graph(pmid)))
-            if staged.stat().st_size:
+        except OSError as err:
+            checkpoint.discard()
+            reason = err.strerror or err
+            raise StoreError(f"{self.path}: cannot start loading {marker} ({reason}); nothing changed") from err
+        try:
+            yield
+            self._forget_interrupted(marker)
+            self._store.remove(flag)
+            self._store.flush()
+        except BaseException as err:
+            self._roll_back(checkpoint, marker, err)
+            if isinstance(err, OSError):
+                raise StoreError(
+                    f"{self.path}: writing the store failed while loading {marker} ({err.strerror or err}); "
+                    "the store is as it was before that file: fix the cause (free space?) and re-run the same command"
+                ) from err
+            raise
+        checkpoint.discard()
+
+    def _settle(self, checkpoint: Checkpoint) -> None:
+        """A checkpoint found on opening: roll back the load it guarded if that load never
+        finished (the flag is still set), else just drop it."""
+        marker = self._in_progress()
+        if marker is None:
+            checkpoint.discard()
+        else:
+            self._roll_back(checkpoint, marker, None)
+
+    def _roll_back(self, checkpoint: Checkpoint, marker: str, cause: BaseException | None) -> None:
+        assert self.path is not None
+        self.__dict__.pop("_store", None)  # closes it: a rename swaps the folders next
+        try:
+            checkpoint.restore()
+            self._store = _open(lambda: ox.Store(str(self.path)), self.path)
+        except (OSError, StoreError) as err:
+            raise StoreError(
+                f"{self.path}: the load of {marker} failed ({cause or 'interrupted'}) and restoring the store "
+                f"failed too ({err}); the next pubgraph command on this store completes the restore"
+            ) from err
+        if not isinstance(cause, Exception):  # killed or stopped, not failed: leave a note for stats
+            with contextlib.suppress(OSError):  # a full disk may refuse even this note
+                self._store.load(_interrupted_nquads(self.iris, marker), format=ox.RdfFormat.N_QUADS)
+
+    def apply(self, staged: Path, replaced: Iterable[str]) -> None:
+        """Drop the named graphs of ``replaced`` PMIDs, then bulk-load ``staged`` N-Quads.
+
+        Not atomic by itself: run it inside :meth:`guarded`.
+        """
+        self._writable()
+        present = [p for p in replaced if self._store.contains_named_graph(ox.NamedNode(self.iris.record_graph(p)))]
+        dropped = self._shared_nodes_used_by(present)  # read before the graphs go
+        for pmid in present:
+            self._store.remove_graph(ox.NamedNode(self.iris.record_graph(pmid)))
+        if staged.stat().st_size:
+            try:
                 # Lenient: staged files are our own output, whose terms are valid by
                 # construction (graph.model.terms, tested); skipping the IRI checks is ~10%.
                 self._store.bulk_load(path=str(staged), format=ox.RdfFormat.N_QUADS, lenient=True)
-            self._drop_orphans(dropped)
-            self._store.remove(flag)
-        except OSError as err:
-            raise StoreError(
-                f"{self.path}: writing the store failed ({err}); re-run the same build to complete it"
-            ) from err
+            except (SyntaxError, ValueError, MemoryError) as err:
+                raise StoreError(
+                    f"the store refused the converted records ({err}); this is a pubgraph bug, please report it"
+                ) from err
+        self._drop_orphans(dropped)
 
     def _shared_nodes_used_by(self, pmids: list[str]) -> set[ox.NamedNode]:
         """What these records' graphs point to, and their articles: the nodes that may
@@ -174,12 +259,45 @@ class KnowledgeStore:
         self._writable()
         self._store.remove_graph(ox.NamedNode(graph_iri))
 
-    def interrupted_load(self) -> str | None:
-        """The input whose load was cut short by a crash, or None when the store is clean."""
-        for quad in self._store.quads_for_pattern(_IN_PROGRESS, None, None, self._prov_graph):
+    def interrupted_loads(self) -> list[str]:
+        """The inputs whose loads were interrupted and rolled back, not loaded again since."""
+        graph = self._prov_graph
+        notes = self._store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), _INTERRUPTED, graph)
+        return sorted(
+            quad.object.value
+            for note in notes
+            for quad in self._store.quads_for_pattern(note.subject, _INPUT, None, graph)
+            if isinstance(quad.object, ox.Literal)
+        )
+
+    def inputs_other_than(self, sha256s: set[str]) -> str | None:
+        """Something in the store that no input file with one of these SHA-256 sums loaded:
+        the name of another load or harvest, or a word on records loaded some other way."""
+        sums = ", ".join(f'"{value}"' for value in sorted(sha256s))
+        activities = f"""SELECT ?name WHERE {{
+            ?activity a prov:Activity ; rdfs:label ?name
+            FILTER(?activity != pg:loadInProgress)
+            FILTER NOT EXISTS {{ ?activity prov:used/pg:sha256 ?sum FILTER(?sum IN ({sums})) }}
+        }} LIMIT 1"""
+        others = self._store.query(activities, prefixes=PREFIXES, default_graph=self._prov_graph)
+        assert isinstance(others, ox.QuerySolutions)
+        for row in others:
+            return str(row[0].value)
+        loads = self._store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), ox.NamedNode(PREFIXES["prov"] + "Activity"))
+        if len(self._store) and next(loads, None) is None:
+            return "records that no recorded load brought"
+        return None
+
+    def _in_progress(self) -> str | None:
+        for quad in self._store.quads_for_pattern(_IN_PROGRESS, _INPUT, None, self._prov_graph):
             if isinstance(quad.object, ox.Literal):
                 return quad.object.value
         return None
+
+    def _forget_interrupted(self, marker: str) -> None:
+        note = ox.NamedNode(_interrupted_iri(self.iris, marker))
+        for quad in list(self._store.quads_for_pattern(note, None, None, self._prov_graph)):
+            self._store.remove(quad)
 
     # reading
     def query(self, sparql: str, *, union: bool = True) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
@@ -191,6 +309,11 @@ class KnowledgeStore:
             raise QueryError(f"invalid SPARQL: {err}") from err
         except OSError as err:
             raise QueryError(f"query failed: {err}") from err
+
+    def contains(self, subject: str, predicate: str, obj: str) -> bool:
+        """Whether the store holds this triple (IRIs) in any graph."""
+        quads = self._store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate), ox.NamedNode(obj))
+        return next(quads, None) is not None
 
     def count_quads(self) -> int:
         return len(self._store)
@@ -215,6 +338,40 @@ class KnowledgeStore:
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.path}: store opened read-only")
+
+
+def _interrupted_iri(iris: Iris, marker: str) -> str:
+    return f"{iris.base}activity/interrupted/{hashlib.sha256(marker.encode()).hexdigest()[:16]}"
+
+
+def _interrupted_nquads(iris: Iris, marker: str) -> str:
+    note, graph = iri(_interrupted_iri(iris, marker)), iri(iris.provenance_graph)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return (
+        f"{note} {iri(RDF_TYPE)} {_INTERRUPTED} {graph} .\n"
+        f"{note} {_INPUT} {literal(marker)} {graph} .\n"
+        f"{note} {iri(PREFIXES['prov'] + 'endedAtTime')} {literal(stamp, 'dateTime')} {graph} .\n"
+    )
+
+
+def _settle_abandoned(where: Path, iris: Iris) -> None:
+    """Before a read-only open: roll back a load whose process died. A load still running
+    holds the write lock, and its checkpoint is left alone."""
+    with contextlib.suppress(StoreError):  # locked, or not ours to write: open as it is
+        KnowledgeStore.open(where, iris=iris).close()
+
+
+def _refuse_foreign(where: Path) -> None:
+    """Never write a store among files that are not one (a typo in --store, a home folder)."""
+    if not where.is_dir() or (where / "CURRENT").exists():
+        return
+    others = sorted(p.name for p in where.iterdir() if not p.name.startswith(".pubgraph-"))
+    if others:
+        raise StoreError(
+            f"{where} is not a pubgraph store and is not empty (it holds {others[0]!r}"
+            f"{f' and {len(others) - 1} more' if len(others) > 1 else ''}); "
+            "choose a new or empty directory with --store"
+        )
 
 
 def _batches(items: list[ox.NamedNode], size: int = 2_000) -> Iterator[list[ox.NamedNode]]:
