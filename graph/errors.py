@@ -16,8 +16,10 @@ __all__ = [
     "InputError",
     "NetworkError",
     "NoResultsError",
+    "OutputError",
     "PayloadTooLargeError",
     "QueryError",
+    "QueryParameterError",
     "RemoteAuthError",
     "RemoteError",
     "RemoteUnavailableError",
@@ -86,3 +88,12 @@ class EutilsError(GraphError):
 
 class NoResultsError(EutilsError):
     """A search or link request succeeded but found nothing to fetch."""
+
+
+class QueryParameterError(QueryError):
+    """A saved query was given an unknown parameter, or a missing or malformed value;
+    the CLI treats it as a usage error (exit status 2)."""
+
+
+class OutputError(GraphError):
+    """An output file or folder cannot be written: read-only or full file system, no permission."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from .errors import QueryError
 from .model.namespaces import PREFIXES
 from .store.oxigraph import KnowledgeStore
 
-__all__ = ["RESULT_FORMATS", "QueryResult", "run_query", "write_result"]
+__all__ = ["RESULT_FORMATS", "QueryResult", "check_query", "run_query", "write_result"]
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -71,10 +72,139 @@ def run_query(sparql: str, store: KnowledgeStore | Path | str | None = None) -> 
     >>> run_query("ASK { ?s ?p ?o }", kg).boolean
     False
     """
+    check_query(sparql)
     if isinstance(store, KnowledgeStore):
-        return _collect(store.query(sparql))
+        return _collect(_answer(store, sparql))
     with KnowledgeStore.open(store, read_only=True) as kg:
-        return _collect(kg.query(sparql))
+        return _collect(_answer(kg, sparql))
+
+
+def _answer(kg: KnowledgeStore, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    try:
+        return kg.query(sparql)
+    except QueryError as err:
+        if isinstance(err.__cause__, SyntaxError):
+            raise QueryError(_syntax_message(sparql, err.__cause__)) from err.__cause__
+        raise
+
+
+_UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+# What may come before the query form: blanks, comments, PREFIX and BASE declarations.
+_PROLOGUE_RE = re.compile(r"(?:\s+|#[^\n\r]*|PREFIX\s*([^\s:]*)\s*:\s*<[^<>]*>|BASE\s*<[^<>]*>)", re.IGNORECASE)
+# Strings, IRIs and comments: where a colon is not a prefixed name's.
+_OPAQUE_RE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n\r]*'
+)
+_PNAME_RE = re.compile(r"(?<![\w.\-:?$@])([^\W\d_][\w.\-]*)?:")
+
+
+def check_query(sparql: str) -> None:
+    """Refuse, with a short message, what ``pubgraph query`` must not run: updates, text
+    that is not UTF-8.
+
+    >>> check_query("PREFIX ex: <http://e.org/> # a comment\\n ASK { ?s ex:p ?o }")
+    >>> try:
+    ...     check_query("DELETE WHERE { ?s ?p ?o }")
+    ... except QueryError as err:
+    ...     print(err)
+    pubgraph query runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are not accepted
+    """
+    bad = next((i for i, char in enumerate(sparql) if "\ud800" <= char <= "\udfff"), None)
+    if bad is not None:
+        line, column = _line_column(sparql, bad)
+        raw = sparql[bad].encode("utf-8", "surrogateescape").hex() if sparql[bad] >= "\udc80" else "?"
+        raise QueryError(f"the query is not UTF-8 text: byte 0x{raw} at line {line}, column {column}")
+    if _form(sparql) in _UPDATES:
+        raise QueryError(f"pubgraph query runs read-only queries ({', '.join(_FORMS)}); updates are not accepted")
+
+
+def _prologue_end(sparql: str) -> tuple[int, list[str]]:
+    """Where the prologue ends, and the prefixes it declares."""
+    position, declared = 0, []
+    while (match := _PROLOGUE_RE.match(sparql, position)) and match.end() > position:
+        if match[1] is not None:
+            declared.append(match[1])
+        position = match.end()
+    return position, declared
+
+
+def _form(sparql: str) -> str:
+    word = re.match(r"[A-Za-z]*", sparql[_prologue_end(sparql)[0] :])
+    return word[0].upper() if word else ""
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _syntax_message(sparql: str, err: SyntaxError) -> str:
+    """Oxigraph's parse error made one short line: an unknown prefix named, a wrong
+    query form said, the list of expected tokens cut."""
+    form = _form(sparql)
+    if not _OPAQUE_RE.sub("", sparql).strip():
+        return "invalid SPARQL: the query is empty"
+    if form not in _FORMS:
+        found = f"not {form!r}" if form else "not with what it starts with"
+        return f"invalid SPARQL: a query starts with {', '.join(_FORMS)} (after PREFIX and BASE lines), {found}"
+    unknown = _unknown_prefix(sparql)
+    if unknown is not None:
+        return unknown
+    text = " ".join(str(err).split())
+    where = re.match(r"error at (\d+):(\d+): (.*)", text)
+    if where is None:
+        return f"invalid SPARQL: {_cut(text)}"
+    line, column, detail = int(where[1]), int(where[2]), where[3]
+    return f"invalid SPARQL at line {line}, column {column}{_near(sparql, line, column)}: {_expected(detail)}"
+
+
+def _unknown_prefix(sparql: str) -> str | None:
+    start, declared = _prologue_end(sparql)
+    known = {*PREFIXES, *declared}
+    body = _OPAQUE_RE.sub(lambda match: " " * len(match[0]), sparql[start:])
+    for match in _PNAME_RE.finditer(body):
+        name = match[1] or ""
+        if name not in known:
+            line, _column = _line_column(sparql, start + match.start())
+            listed = ", ".join(sorted(known, key=str.lower))
+            return (
+                f"unknown prefix {name}: in the query (line {line}); declared prefixes are {listed} "
+                f"(add PREFIX {name}: <…>)"
+            )
+    return None
+
+
+def _near(sparql: str, line: int, column: int) -> str:
+    lines = sparql.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    text = lines[line - 1][: column - 1]
+    before = text[-20:].lstrip()
+    if not before:
+        return ""
+    return f" (after {'…' if len(text.strip()) > len(before) else ''}{before!r})"
+
+
+# Oxigraph's tokens: quoted ones (which may hold commas), Unicode ranges in [ ], words.
+_TOKEN_RE = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\[\]]*\]|[^,\s][^,]*')
+
+
+def _expected(detail: str) -> str:
+    # Oxigraph lists every token it could take, Unicode ranges included: keep the words.
+    if not detail.startswith("expected"):
+        return _cut(detail)
+    tokens = _TOKEN_RE.findall(detail.removeprefix("expected").removeprefix(" one of"))
+    words = [token.strip() for token in tokens if not token.startswith("[") and token.strip() != "Prefix not found"]
+    if not words:
+        return "unexpected text here"
+    shown = ", ".join(words[:8]) + (", …" if len(words) > 8 else "")
+    return f"expected {shown}" if len(words) == 1 else f"expected one of {shown}"
+
+
+def _cut(text: str, width: int = 120) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _collect(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> QueryResult:

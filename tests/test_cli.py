@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -224,3 +225,105 @@ def test_query_table_uses_the_longest_prefix(store: Path) -> None:
     code, out, _err = run_cli(["query", "SELECT ?t WHERE { mesh:D004926 a ?t }", "--store", store])
     assert code == 0
     assert out.splitlines()[2] == "meshv:TopicalDescriptor"
+
+
+# ------------------------------------------------------------------ query: usage and syntax errors
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (["--saved", "references"], "error: saved query 'references' needs -p pmid=PMID (digits)"),
+        (
+            ["--saved", "references", "-p", "pmid=abc"],
+            "error: saved query 'references' needs -p pmid=PMID (digits); got pmid='abc'",
+        ),
+        (
+            ["--saved", "cited-by", "-p", "pmdi=1"],
+            "error: saved query 'cited-by' has no parameter 'pmdi' (did you mean 'pmid'?); "
+            "it takes -p pmid=PMID (digits)",
+        ),
+        (
+            ["--saved", "coauthors", "-p", "name=" + os.fsdecode(b"M\xfcller")],
+            "error: saved query 'coauthors' needs -p name=TEXT (non-empty text); got name='M\\xfcller', "
+            "which is not UTF-8",
+        ),
+        (["--saved", "references", "-p", "pmid"], "error: -p 'pmid' is not NAME=VALUE (e.g. -p pmid=28993889)"),
+        (
+            ["--saved", "references", "-p", "pmid=1", "-p", "pmid=2"],
+            "error: -p pmid= is given twice; give each parameter once",
+        ),
+    ],
+    ids=["missing", "not-digits", "unknown", "not-utf8", "no-equals", "twice"],
+)
+def test_a_saved_query_with_a_bad_parameter_is_a_usage_error(store: Path, args: list[str], line: str) -> None:
+    # It used to run with the file's example PMID and print 0 rows, exit 0.
+    assert run_cli(["query", *args, "--store", store]) == (2, "", line + "\n")
+
+
+def test_a_saved_query_with_its_parameter(store: Path) -> None:
+    code, out, err = run_cli(
+        ["query", "--saved", "article", "-p", "pmid=030000002", "--store", store, "--format", "csv"]
+    )
+    assert (code, err) == (0, "")
+    assert 'title,,"A second, plainer article."' in out.splitlines()
+
+
+def test_param_goes_with_saved(store: Path) -> None:
+    code, _out, err = run_cli(["query", "ASK {}", "-p", "pmid=1", "--store", store])
+    assert code == 2 and err.endswith("Error: -p/--param goes with --saved NAME\n")
+
+
+def test_list_shows_what_each_parameter_needs() -> None:
+    code, out, _err = run_cli(["query", "--list"])
+    lines = {line.split()[0]: line for line in out.splitlines()}
+    assert code == 0 and lines["references"].endswith("  -p pmid=PMID (digits)")
+    assert lines["mesh-major-by-year"].endswith("  [-p min=N (an integer; default 1)]")
+    assert lines["top-cited"].endswith("top 100 and ties")
+
+
+DECLARED = (
+    "biro, c4o, cito, datacite, dcterms, fabio, foaf, frapo, frbr, mesh, meshv, oco, owl, pg, prism, pro, prov, "
+    "rdf, rdfs, schema, xsd"
+)
+READ_ONLY = "error: pubgraph query runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are not accepted"
+
+
+@pytest.mark.parametrize(
+    ("sparql", "line"),
+    [
+        (
+            "SELECT * WHERE { ?a foo:bar ?b }",
+            f"error: unknown prefix foo: in the query (line 1); declared prefixes are {DECLARED} (add PREFIX foo: <…>)",
+        ),
+        (
+            'PREFIX ex: <http://e.org/>\nSELECT * WHERE {\n  ?a ex:p "x:y" .\n  FILTER(fn:f(?a)) }',
+            "error: unknown prefix fn: in the query (line 4); declared prefixes are "
+            f"{DECLARED.replace('dcterms, ', 'dcterms, ex, ')} (add PREFIX fn: <…>)",
+        ),
+        ("INSERT DATA { <a:b> <a:c> <a:d> }", READ_ONLY),
+        ("DELETE WHERE { ?s ?p ?o }", READ_ONLY),
+        ("PREFIX ex: <http://e.org/>\n# drop it all\nCLEAR ALL", READ_ONLY),
+        ("LOAD <http://127.0.0.1:9/x.nt>", READ_ONLY),
+        (
+            "SELEC * { ?s ?p ?o }",
+            "error: invalid SPARQL: a query starts with SELECT, ASK, CONSTRUCT, DESCRIBE "
+            "(after PREFIX and BASE lines), not 'SELEC'",
+        ),
+        (
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY",
+            "error: invalid SPARQL at line 1, column 52 (after …'?s ?p ?o } GROUP BY'): "
+            'expected one of "$", "(", ":", "<", "?"',
+        ),
+        (
+            "SELECT * WHERE {\n ?s ?p ?o .\n FILTER(?x = ) }",
+            "error: invalid SPARQL at line 3, column 17 (after 'FILTER(?x = ) }'): "
+            "expected one of ABS, AVG, DAY, IRI, MAX, MD5, MIN, NOT, …",
+        ),
+        ("  # nothing\n", "error: invalid SPARQL: the query is empty"),
+    ],
+    ids=["prefix", "prefix-in-function", "insert", "delete", "clear", "load", "form", "group-by", "filter", "empty"],
+)
+def test_query_errors_are_one_short_line(store: Path, sparql: str, line: str) -> None:
+    # Oxigraph's own message lists every Unicode range a name may hold, over several lines.
+    assert run_cli(["query", sparql, "--store", store]) == (1, "", line + "\n")

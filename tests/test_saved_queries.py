@@ -19,9 +19,9 @@ import pytest
 import rdflib
 from rdflib.plugins.sparql import prepareQuery
 
-from graph.errors import QueryError
+from graph.errors import QueryError, QueryParameterError
 from graph.model import Iris, article_quads, nquad_line
-from graph.queries import Param, SavedQuery, _parse, get_saved, list_saved
+from graph.queries import KINDS, Param, SavedQuery, _parse, get_saved, list_saved
 from graph.records import Article
 from graph.sources import read_records
 
@@ -150,10 +150,10 @@ def test_query_is_declared(query: SavedQuery) -> None:
     assert query.title and query.title[0].isupper()
     assert query.description and "\n" not in query.description
     for param in query.params:
-        assert param.default and param.help
-        # the body's VALUES line holds the declared default, so the file runs as it is
-        assert f'VALUES ?{param.name} {{ "{param.default}" }}' in query.text
-    assert query.render() == query.text
+        assert param.kind in KINDS and param.help and param.example
+        # the body's VALUES line holds the default, or an example, so the file runs as it is
+        assert f'VALUES ?{param.name} {{ "{param.default or param.example}" }}' in query.text
+    assert query.render(query.examples) == query.text
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=NAMES)
@@ -411,10 +411,55 @@ def test_render_substitutes_the_value() -> None:
     assert "28993889" not in text.split("\n", 3)[3]  # the header keeps the default, the body not
 
 
-def test_render_keeps_defaults_for_params_not_given() -> None:
-    query = get_saved("cited-by")
+def test_render_keeps_the_default_of_an_optional_param() -> None:
+    query = get_saved("mesh-major-by-year")
+    assert query.usage == "[-p min=N (an integer; default 1)]"
     assert query.render() == query.render({}) == query.text
-    assert 'VALUES ?pmid { "28993889" }' in query.render(None)
+    assert 'VALUES ?min { "3" }' in query.render({"min": " 3"})
+
+
+@pytest.mark.parametrize("query", [q for q in QUERIES if any(p.default is None for p in q.params)], ids=str)
+def test_a_required_param_left_out_is_refused(query: SavedQuery) -> None:
+    # It used to run with the file's example value and print 0 rows on most stores.
+    with pytest.raises(QueryParameterError) as error:
+        query.render()
+    assert str(error.value) == f"saved query {query.name!r} needs {query.usage}"
+
+
+@pytest.mark.parametrize(
+    ("query", "values", "message"),
+    [
+        ("references", {}, "saved query 'references' needs -p pmid=PMID (digits)"),
+        ("references", {"pmid": "abc"}, "saved query 'references' needs -p pmid=PMID (digits); got pmid='abc'"),
+        ("cited-by", {"pmid": "0"}, "saved query 'cited-by' needs -p pmid=PMID (digits); got pmid='0'"),
+        ("article", {"pmid": "123 456"}, "saved query 'article' needs -p pmid=PMID (digits); got pmid='123 456'"),
+        (
+            "article",
+            {"pmid": "\uff11\uff12"},
+            "saved query 'article' needs -p pmid=PMID (digits); got pmid='\uff11\uff12'",
+        ),
+        ("coauthors", {"name": " "}, "saved query 'coauthors' needs -p name=TEXT (non-empty text); got name=' '"),
+        (
+            "search-titles",
+            {"text": "caf\udce9"},
+            "saved query 'search-titles' needs -p text=TEXT (non-empty text); got text='caf\\xe9', which is not UTF-8",
+        ),
+        (
+            "mesh-major-by-year",
+            {"min": "1.5"},
+            "saved query 'mesh-major-by-year' needs [-p min=N (an integer; default 1)]; got min='1.5'",
+        ),
+    ],
+    ids=["missing", "letters", "zero", "space", "fullwidth-digits", "blank", "not-utf8", "not-integer"],
+)
+def test_a_malformed_value_is_refused(query: str, values: dict[str, str], message: str) -> None:
+    with pytest.raises(QueryParameterError) as error:
+        get_saved(query).render(values)
+    assert str(error.value) == message
+
+
+def test_a_pmid_is_normalised() -> None:
+    assert 'VALUES ?pmid { "28993889" }' in get_saved("references").render({"pmid": " 028993889 "})
 
 
 def test_render_escapes_the_value(kg: Engines) -> None:
@@ -425,18 +470,51 @@ def test_render_escapes_the_value(kg: Engines) -> None:
     assert kg.run(text) == []  # still one query, finding nobody
 
 
+@pytest.mark.parametrize(
+    "value", ['"', "\\", "}", '" } } SELECT * { ?s ?p ?o } #', '\\" } #', "\\u0022 }", "x'''\r\n}"]
+)
+def test_a_text_value_stays_one_literal(kg: Engines, value: str) -> None:
+    # Whatever the value, only the literal in the VALUES line changes, and that literal
+    # reads back as the value exactly.
+    query = get_saved("search-titles")
+    text = query.render({"text": value})
+    (line,) = [line for line in text.splitlines() if "VALUES" in line]
+    assert text.replace(line, '      VALUES ?text { "hemangiopericytoma" }') == query.text
+    solutions = ox.Store().query(f"SELECT ?text WHERE {{ {line.strip()} }}")
+    assert isinstance(solutions, ox.QuerySolutions)
+    assert [solution["text"].value for solution in solutions] == [value]  # type: ignore[union-attr]
+    prepareQuery(text)
+    assert all(value.lower() in row["title"].lower() for row in kg.run(text))
+
+
+IRI_QUERY = (
+    "# title: T\n# description: D\n# param: work (iri) -- a work\nSELECT * {\n  VALUES ?work { <http://e.org/w> }\n}"
+)
+
+
+@pytest.mark.parametrize("value", ["http://e.org/a>} SELECT", "http://e.org/a b", "no iri", "http://e.org/{x}", ""])
+def test_an_iri_value_is_checked(value: str) -> None:
+    with pytest.raises(QueryParameterError, match=r"^saved query 'q' needs -p work=IRI \(an absolute IRI\); got work="):
+        _parse("q", IRI_QUERY).render({"work": value})
+
+
+def test_an_iri_value_is_written_as_an_iri() -> None:
+    text = _parse("q", IRI_QUERY).render({"work": "https://doi.org/10.1000/é"})
+    assert "  VALUES ?work { <https://doi.org/10.1000/é> }\n" in text
+
+
 def test_render_finds_a_name_with_a_quote(kg: Engines) -> None:
     rows = kg.saved("search-titles", text='the "cohort effect" in')
     assert _column(rows, "pmid") == [("30000003",)]
 
 
 def test_render_rejects_an_unknown_param() -> None:
-    with pytest.raises(QueryError) as error:
+    with pytest.raises(QueryParameterError) as error:
         get_saved("references").render({"pmdi": "1"})
     assert str(error.value) == (
-        "saved query 'references' has no parameter 'pmdi'; did you mean 'pmid'? (parameters: pmid)"
+        "saved query 'references' has no parameter 'pmdi' (did you mean 'pmid'?); it takes -p pmid=PMID (digits)"
     )
-    with pytest.raises(QueryError, match=r"^saved query 'top-cited' takes no parameters \(got 'pmid'\)$"):
+    with pytest.raises(QueryParameterError, match=r"^saved query 'top-cited' takes no parameters \(got 'pmid'\)$"):
         get_saved("top-cited").render({"pmid": "1"})
 
 
@@ -458,7 +536,7 @@ def test_saved_queries_are_frozen() -> None:
     query = get_saved("article")
     with pytest.raises(dataclasses.FrozenInstanceError):
         query.name = "other"  # type: ignore[misc]
-    assert query.params == (Param("pmid", "28993889", "PMID of the article"),)
+    assert query.params == (Param("pmid", "pmid", "PMID of the article", None, "28993889"),)
 
 
 @pytest.mark.parametrize(
@@ -466,15 +544,29 @@ def test_saved_queries_are_frozen() -> None:
     [
         ("# description: d\nSELECT * {}", "saved query 'q' has no '# title:' line"),
         (
-            "# title: t\n# description: d\n# param: x = 1 -- an x\nSELECT * {}",
+            "# title: t\n# description: d\n# param: x (integer) = 1 -- an x\nSELECT * {}",
             "saved query 'q' declares parameter 'x' but has no line VALUES ?x { \"…\" }",
         ),
         (
             "# title: t\n# description: d\n# param: = 1\nSELECT * {}",
-            "saved query 'q': bad parameter line '= 1'; expected '# param: NAME = DEFAULT -- HELP'",
+            "saved query 'q': bad parameter line '= 1'; expected '# param: NAME (KIND) -- HELP' "
+            "or '# param: NAME (KIND) = DEFAULT -- HELP', KIND one of pmid, integer, year, text, iri",
+        ),
+        (
+            "# title: t\n# description: d\n# param: x (number) -- an x\nSELECT * {}",
+            "saved query 'q': bad parameter line 'x (number) -- an x'; expected '# param: NAME (KIND) -- HELP' "
+            "or '# param: NAME (KIND) = DEFAULT -- HELP', KIND one of pmid, integer, year, text, iri",
+        ),
+        (
+            '# title: t\n# description: d\n# param: x (pmid) -- an x\nSELECT * {\n VALUES ?x { "abc" }\n}',
+            "saved query 'q': VALUES ?x holds \"abc\", which is not digits",
+        ),
+        (
+            '# title: t\n# description: d\n# param: x (integer) = 2 -- an x\nSELECT * {\n VALUES ?x { "1" }\n}',
+            "saved query 'q': VALUES ?x must hold its default, \"2\"",
         ),
     ],
-    ids=["no-title", "no-values-line", "bad-param"],
+    ids=["no-title", "no-values-line", "bad-param", "unknown-kind", "bad-example", "not-the-default"],
 )
 def test_malformed_query_files_are_refused(text: str, message: str) -> None:
     with pytest.raises(QueryError) as error:
@@ -493,5 +585,5 @@ def sample() -> Iterator[Engines]:
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=NAMES)
-def test_query_answers_on_the_demo_corpus_with_its_defaults(sample: Engines, query: SavedQuery) -> None:
+def test_query_answers_on_the_demo_corpus_with_its_examples(sample: Engines, query: SavedQuery) -> None:
     assert sample.run(query.text)

@@ -6,18 +6,21 @@ The CLI is the only part of pubgraph that prints or exits: library errors
 
 from __future__ import annotations
 
+import codecs
+import io
+import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from tqdm import tqdm
 
 from .. import __version__
-from ..errors import GraphError
+from ..errors import GraphError, QueryParameterError
 from ..pipeline import FileSummary
 from ..processes import Terminated
 from ..sources import expand_inputs
@@ -28,20 +31,79 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Group(click.Group):
-    """Turns library errors into one line on stderr and exit status 1."""
+    """Turns library errors into one line on stderr: exit status 1, or 2 for a usage
+    error (:class:`~graph.errors.QueryParameterError`).
+
+    A file system or encoding error that escapes the library becomes one line too;
+    ``PUBGRAPH_DEBUG=1`` shows its traceback instead. Other exceptions are bugs and
+    keep theirs.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
+        _printable_streams()
         try:
             return super().invoke(ctx)
+        except QueryParameterError as err:
+            _fail(str(err), 2)
         except GraphError as err:
-            click.echo(f"error: {err}", err=True)
-            sys.exit(1)
+            _fail(str(err), 1)
+        except (UnicodeError, OSError) as err:
+            if isinstance(err, BrokenPipeError) or os.environ.get("PUBGRAPH_DEBUG"):
+                raise  # click ends quietly on a closed pipe (pubgraph … | head)
+            _fail(_described(err), 1)
         except Terminated:
-            click.echo("terminated", err=True)
-            sys.exit(128 + signal.SIGTERM)
+            _fail("terminated", 128 + signal.SIGTERM, prefix="")
         except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(128 + signal.SIGINT)
+            _fail("interrupted", 128 + signal.SIGINT, prefix="")
+
+
+def _fail(message: str, status: int, prefix: str = "error: ") -> NoReturn:
+    try:
+        click.echo(f"{prefix}{message}", err=True)
+    except UnicodeError:  # a stream that _printable_streams could not set up
+        click.echo(f"{prefix}{message}".encode("ascii", "backslashreplace").decode("ascii"), err=True)
+    sys.exit(status)
+
+
+def _described(err: UnicodeError | OSError) -> str:
+    """One line for an encoding or file system error the library did not expect.
+
+    >>> _described(FileNotFoundError(2, "No such file or directory", "a\\udcff.xml"))
+    'a\\udcff.xml: no such file or directory'
+    >>> print(_described(UnicodeEncodeError("utf-8", "b\\udcff", 1, 2, "surrogates not allowed")))
+    a name or value is not UTF-8 text: 'b\\xff' (surrogates not allowed)
+    """
+    if isinstance(err, UnicodeError):
+        obj = getattr(err, "object", "")
+        start = getattr(err, "start", 0)
+        window = obj[max(0, start - 30) : start + 30] if isinstance(obj, str) else ""
+        shown = f": '{window.encode('utf-8', 'pubgraph.escape').decode('utf-8')}'" if window else ""
+        return f"a name or value is not UTF-8 text{shown} ({getattr(err, 'reason', err)})"
+    cause = err.strerror.lower() if err.strerror else str(err)
+    return f"{err.filename}: {cause}" if err.filename else cause
+
+
+def _escape_undecodable(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: bytes that were not UTF-8 (PEP 383 surrogates) as ``\\xNN``,
+    other characters the stream cannot encode as ``\\uNNNN``."""
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    shown = []
+    for char in err.object[err.start : err.end]:
+        code = ord(char)
+        shown.append(f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}")
+    return "".join(shown), err.end
+
+
+codecs.register_error("pubgraph.escape", _escape_undecodable)
+
+
+def _printable_streams() -> None:
+    # File names and arguments that are not UTF-8 arrive as lone surrogates (PEP 383);
+    # printing them must show them, never fail.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="pubgraph.escape")
 
 
 def store_option(func: F) -> F:

@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
+from ..errors import QueryError, QueryParameterError
 from ..pipeline import DEMO_STORE, BuildSummary, build, build_demo, convert, sample_files
-from ..query import RESULT_FORMATS, run_query, write_result
+from ..query import RESULT_FORMATS, check_query, run_query, write_result
 from ..stats import store_stats
 from ..store.oxigraph import store_path
 from ._common import Bars, base_option, cli, inputs_or_fail, jobs_option, store_option
@@ -206,8 +207,7 @@ def query_command(
         from ..queries import list_saved
 
         for item in list_saved():
-            extra = "".join(f"  [-p {p.name}={p.default}]" for p in item.params)
-            click.echo(f"{item.name:<22} {item.description}{extra}")
+            click.echo(f"{item.name:<22} {item.description}" + (f"  {item.usage}" if item.params else ""))
         return
     given = [x for x in (sparql, query_file, saved) if x]
     if len(given) != 1:
@@ -216,8 +216,11 @@ def query_command(
         from ..queries import get_saved
 
         text = get_saved(saved).render(_params(params))
+    elif params:
+        raise click.UsageError("-p/--param goes with --saved NAME")
     else:
-        text = sparql if sparql else query_file.read()
+        text = sparql if sparql else _read_query(query_file)
+    check_query(text)
     if endpoint:
         from ..remote_query import run_remote_query
         from .remote import credentials
@@ -231,13 +234,26 @@ def query_command(
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
-    values = {}
+    values: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="--param")
-        values[name.strip()] = value
+        name = name.strip()
+        if not sep or not name:
+            raise QueryParameterError(f"-p {pair!r} is not NAME=VALUE (e.g. -p pmid=28993889)")
+        if name in values:
+            raise QueryParameterError(f"-p {name}= is given twice; give each parameter once")
+        values[name] = value
     return values
+
+
+def _read_query(query_file: Any) -> str:
+    try:
+        return str(query_file.read())
+    except UnicodeDecodeError as err:
+        raise QueryError(
+            f"{query_file.name}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset {err.start}); "
+            "save the query as UTF-8"
+        ) from err
 
 
 @cli.command("stats", short_help="Count what the store holds.")

@@ -4,59 +4,141 @@ Each query is a ``.rq`` file in this package. Its leading comment lines declare 
 
     # title: Top-cited articles
     # description: one line shown by pubgraph query --list
-    # param: pmid = 28993889 -- PMID of the article
+    # param: pmid (pmid) -- PMID of the article
+    # param: min (integer) = 1 -- least number of articles
 
-A parameter appears in the query body as one line ``VALUES ?pmid { "28993889" }``
-inside the WHERE clause; :meth:`SavedQuery.render` rewrites that line with the user's
-value, escaped as a string literal, so a value can never change the query's shape.
-The files are plain SPARQL with their own PREFIX lines: they run unchanged in any
-SPARQL tool over the union of the store's named graphs.
+A parameter has a kind (:data:`KINDS`: ``pmid``, ``integer``, ``year``, ``text``,
+``iri``) and, when it may be left out, a default after ``=``; one without a default
+must be given. It appears in the query body as one line ``VALUES ?pmid { "28993889" }``
+(``<…>`` for an IRI) inside the WHERE clause, holding an example (or the default), so
+the file runs unchanged in any SPARQL tool over the union of the store's named graphs.
+:meth:`SavedQuery.render` checks each value against its kind and rewrites that line
+with it as an escaped literal or a checked IRI, so a value can never change the
+query's shape.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ..errors import QueryError
+import pyoxigraph as ox
+
+from ..errors import QueryError, QueryParameterError
 from ..model.terms import literal
 
-__all__ = ["Param", "SavedQuery", "get_saved", "list_saved"]
+__all__ = ["KINDS", "Param", "ParamKind", "SavedQuery", "get_saved", "list_saved"]
 
 _HEADER_RE = re.compile(r"#\s*(title|description|param)\s*:\s*(.*?)\s*$")
-_PARAM_RE = re.compile(r"(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<default>.*?)(?:\s+--\s+(?P<help>.*))?$")
-# A SPARQL STRING_LITERAL2: what both the files and render() put inside VALUES.
-_STRING = r'"(?:[^"\\\n\r]|\\.)*"'
+_PARAM_RE = re.compile(
+    r"(?P<name>[A-Za-z_]\w*)\s*\(\s*(?P<kind>\w+)\s*\)\s*(?:=\s*(?P<default>.*?))?(?:\s+--\s+(?P<help>.*))?$"
+)
+# What the files and render() put inside VALUES: a SPARQL STRING_LITERAL2, or an IRIREF.
+_TERM = r'"(?:[^"\\\n\r]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>'
+
+
+@dataclass(frozen=True, slots=True)
+class ParamKind:
+    """What a parameter's value must look like: shown as ``-p NAME=METAVAR (FORM)``.
+
+    ``check`` returns the value to put in the query (normalised), or None when the
+    value does not have this form.
+    """
+
+    metavar: str
+    form: str
+    check: Callable[[str], str | None]
+    term: Callable[[str], str] = literal
+
+
+def _digits(value: str) -> str | None:
+    text = value.strip()
+    return str(int(text)) if text.isascii() and text.isdigit() and int(text) > 0 else None
+
+
+def _integer(value: str) -> str | None:
+    text = value.strip()
+    return str(int(text)) if re.fullmatch(r"[+-]?[0-9]+", text) else None
+
+
+def _year(value: str) -> str | None:
+    text = value.strip()
+    return text if re.fullmatch(r"[0-9]{4}", text) else None
+
+
+def _text(value: str) -> str | None:
+    return value if value.strip() else None
+
+
+def _iri(value: str) -> str | None:
+    try:
+        return ox.NamedNode(value.strip()).value  # pyoxigraph checks RFC 3987 syntax
+    except ValueError:
+        return None
+
+
+#: The kinds of saved-query parameter, by the name a ``# param:`` line gives.
+KINDS: dict[str, ParamKind] = {
+    "pmid": ParamKind("PMID", "digits", _digits),
+    "integer": ParamKind("N", "an integer", _integer),
+    "year": ParamKind("YEAR", "4 digits", _year),
+    "text": ParamKind("TEXT", "non-empty text", _text),
+    "iri": ParamKind("IRI", "an absolute IRI", _iri, term=lambda value: f"<{value}>"),
+}
 
 
 def _values_re(name: str) -> re.Pattern[str]:
     return re.compile(
-        rf"^(?P<indent>[ \t]*)VALUES[ \t]+\?{name}[ \t]*\{{[ \t]*{_STRING}[ \t]*\}}[ \t]*$",
+        rf"^(?P<indent>[ \t]*)VALUES[ \t]+\?{name}[ \t]*\{{[ \t]*(?P<term>{_TERM})[ \t]*\}}[ \t]*$",
         re.MULTILINE,
     )
 
 
-def _set_values(text: str, name: str, value: str) -> str:
+def _set_values(text: str, name: str, term: str) -> str:
     # A function, not re.sub's replacement string: backslashes in the value stay as they are.
-    line = f"VALUES ?{name} {{ {literal(value)} }}"
+    line = f"VALUES ?{name} {{ {term} }}"
     return _values_re(name).sub(lambda match: match["indent"] + line, text)
 
 
 @dataclass(frozen=True, slots=True)
 class Param:
-    """A parameter of a saved query: its name, default value and one-line help.
+    """A parameter of a saved query: its name, kind, help, default (None: required) and
+    the example its file's VALUES line holds.
 
-    >>> Param("pmid", "28993889", "PMID of the article").default
-    '28993889'
+    >>> Param("pmid", "pmid", "PMID of the article").usage
+    '-p pmid=PMID (digits)'
+    >>> Param("min", "integer", "least count", default="1").usage
+    '[-p min=N (an integer; default 1)]'
     """
 
     name: str
-    default: str
+    kind: str
     help: str = ""
+    default: str | None = None
+    example: str = ""
+
+    @property
+    def usage(self) -> str:
+        kind = KINDS[self.kind]
+        if self.default is None:
+            return f"-p {self.name}={kind.metavar} ({kind.form})"
+        return f"[-p {self.name}={kind.metavar} ({kind.form}; default {self.default})]"
+
+    def term(self, value: str) -> str | None:
+        """``value`` as the SPARQL term for this parameter, or None when it has the wrong form.
+
+        >>> Param("pmid", "pmid").term(" 028993889"), Param("pmid", "pmid").term("abc")
+        ('"28993889"', None)
+        """
+        kind = KINDS[self.kind]
+        if not _is_unicode(value):
+            return None
+        checked = kind.check(value)
+        return None if checked is None else kind.term(checked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +146,8 @@ class SavedQuery:
     """One saved query, as declared by its ``.rq`` file.
 
     >>> query = get_saved("references")
-    >>> query.title, [p.name for p in query.params]
-    ('References of an article', ['pmid'])
+    >>> query.title, [p.name for p in query.params], query.usage
+    ('References of an article', ['pmid'], '-p pmid=PMID (digits)')
     """
 
     name: str
@@ -74,24 +156,77 @@ class SavedQuery:
     params: tuple[Param, ...]
     text: str
 
-    def render(self, values: Mapping[str, str] | None = None) -> str:
-        """The query text with each parameter's VALUES line set to ``values`` or its default.
+    @property
+    def usage(self) -> str:
+        """The ``-p`` options this query takes, as ``pubgraph query --list`` shows them."""
+        return " ".join(param.usage for param in self.params)
 
-        Raises :class:`~graph.errors.QueryError` for a name that is not a parameter.
+    @property
+    def examples(self) -> dict[str, str]:
+        """The example value of each parameter: ``render(examples)`` gives the file's text."""
+        return {param.name: param.example for param in self.params}
+
+    def render(self, values: Mapping[str, str] | None = None) -> str:
+        """The query text with each parameter's VALUES line set to its value in ``values``.
+
+        Raises :class:`~graph.errors.QueryParameterError` for a name that is not a
+        parameter, a required parameter left out, or a value of the wrong form.
 
         >>> text = get_saved("cited-by").render({"pmid": "12345"})
         >>> 'VALUES ?pmid { "12345" }' in text
         True
+        >>> try:
+        ...     get_saved("cited-by").render({"pmid": "abc"})
+        ... except QueryParameterError as err:
+        ...     print(err)
+        saved query 'cited-by' needs -p pmid=PMID (digits); got pmid='abc'
         """
         given = dict(values or {})
         known = [param.name for param in self.params]
         unknown = sorted(set(given) - set(known))
         if unknown:
-            raise QueryError(_unknown_param(self.name, unknown[0], known))
+            raise QueryParameterError(self._unknown_param(unknown[0]))
         text = self.text
         for param in self.params:
-            text = _set_values(text, param.name, given.get(param.name, param.default))
+            value = given.get(param.name, param.default)
+            if value is None:
+                raise QueryParameterError(f"saved query {self.name!r} needs {self.usage}")
+            term = param.term(value)
+            if term is None:
+                encoding = "" if _is_unicode(value) else ", which is not UTF-8"
+                raise QueryParameterError(
+                    f"saved query {self.name!r} needs {self.usage}; got {param.name}={_shown(value)}{encoding}"
+                )
+            text = _set_values(text, param.name, term)
         return text
+
+    def _unknown_param(self, name: str) -> str:
+        if not self.params:
+            return f"saved query {self.name!r} takes no parameters (got {_shown(name)})"
+        nearest = difflib.get_close_matches(name, [param.name for param in self.params], n=1)
+        hint = f" (did you mean {nearest[0]!r}?)" if nearest else ""
+        return f"saved query {self.name!r} has no parameter {_shown(name)}{hint}; it takes {self.usage}"
+
+
+def _is_unicode(value: str) -> bool:
+    # Arguments that are not UTF-8 reach Python as lone surrogates (PEP 383).
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(value: str) -> str:
+    r"""``value`` quoted for a message, bytes that are not UTF-8 shown as ``\xNN``.
+
+    >>> print(_shown("caf\udce9"), _shown('a"b'))
+    'caf\xe9' 'a"b'
+    """
+    if _is_unicode(value):
+        return repr(value)
+    raw = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "'" + raw.replace("'", "\\'") + "'"
 
 
 def list_saved() -> list[SavedQuery]:
@@ -139,12 +274,12 @@ def _load_all() -> tuple[SavedQuery, ...]:
 def _parse(name: str, text: str) -> SavedQuery:
     """Read a query's declaration from its leading comment lines.
 
-    >>> _parse("n", '# title: T\\n# description: D\\n# param: x = 1 -- an x\\n'
+    >>> _parse("n", '# title: T\\n# description: D\\n# param: x (integer) = 1 -- an x\\n'
     ...        'SELECT * {\\n  VALUES ?x { "1" }\\n}').params
-    (Param(name='x', default='1', help='an x'),)
+    (Param(name='x', kind='integer', help='an x', default='1', example='1'),)
     """
     fields: dict[str, str] = {}
-    params: list[Param] = []
+    declared: list[tuple[str, str, str, str | None]] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -153,33 +288,36 @@ def _parse(name: str, text: str) -> SavedQuery:
             continue
         key, value = header.groups()
         if key == "param":
-            params.append(_param(name, value))
+            declared.append(_declaration(name, value))
         else:
             fields[key] = value
     for key in ("title", "description"):
         if not fields.get(key):
             raise QueryError(f"saved query {name!r} has no '# {key}:' line")
-    for param in params:
-        if not _values_re(param.name).search(text):
-            raise QueryError(
-                f'saved query {name!r} declares parameter {param.name!r} but has no line VALUES ?{param.name} {{ "…" }}'
-            )
-    return SavedQuery(name, fields["title"], fields["description"], tuple(params), text)
+    params = tuple(_param(name, text, *declaration) for declaration in declared)
+    return SavedQuery(name, fields["title"], fields["description"], params, text)
 
 
-def _param(query: str, declaration: str) -> Param:
-    match = _PARAM_RE.match(declaration)
-    if match is None:
+def _declaration(query: str, line: str) -> tuple[str, str, str, str | None]:
+    match = _PARAM_RE.match(line)
+    if match is None or match["kind"] not in KINDS:
         raise QueryError(
-            f"saved query {query!r}: bad parameter line {declaration!r}; expected '# param: NAME = DEFAULT -- HELP'"
+            f"saved query {query!r}: bad parameter line {line!r}; expected '# param: NAME (KIND) -- HELP' "
+            f"or '# param: NAME (KIND) = DEFAULT -- HELP', KIND one of {', '.join(KINDS)}"
         )
-    return Param(match["name"], match["default"], match["help"] or "")
+    return match["name"], match["kind"], match["help"] or "", match["default"]
 
 
-def _unknown_param(query: str, name: str, known: list[str]) -> str:
-    if not known:
-        return f"saved query {query!r} takes no parameters (got {name!r})"
-    nearest = difflib.get_close_matches(name, known, n=1)
-    hint = f"did you mean {nearest[0]!r}? " if nearest else ""
-    listed = ", ".join(known)
-    return f"saved query {query!r} has no parameter {name!r}; {hint}(parameters: {listed})"
+def _param(query: str, text: str, name: str, kind: str, help: str, default: str | None) -> Param:
+    """The parameter, its example read from the VALUES line and checked against its kind."""
+    values = _values_re(name).search(text)
+    if values is None:
+        raise QueryError(f'saved query {query!r} declares parameter {name!r} but has no line VALUES ?{name} {{ "…" }}')
+    term = values["term"]
+    example = re.sub(r"\\(.)", lambda m: {"n": "\n", "r": "\r"}.get(m[1], m[1]), term[1:-1])
+    param = Param(name, kind, help, default, example)
+    if param.term(example) != term:
+        raise QueryError(f"saved query {query!r}: VALUES ?{name} holds {term}, which is not {KINDS[kind].form}")
+    if default is not None and param.term(default) != term:
+        raise QueryError(f"saved query {query!r}: VALUES ?{name} must hold its default, {param.term(default)}")
+    return param
