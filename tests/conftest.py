@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -134,3 +137,55 @@ def article_xml(
 def delete_xml(*pmids: str | int) -> str:
     """A ``<DeleteCitation>`` of the given PMIDs."""
     return "<DeleteCitation>" + "".join(f'<PMID Version="1">{p}</PMID>' for p in pmids) + "</DeleteCitation>"
+
+
+# --- small file systems for fault tests ------------------------------------------------
+
+
+def _mount_tmpfs(target: Path, options: str) -> None:
+    """Mount a tmpfs on ``target``, or skip the test saying why that cannot be done here."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root (these fault tests run as root in CI)")
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command on this machine")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or done.returncode})")
+
+
+def _unmount(target: Path) -> None:
+    # A lazy unmount when something (a store, a worker) still holds a file open there.
+    if subprocess.run(["umount", str(target)], capture_output=True, check=False).returncode != 0:
+        subprocess.run(["umount", "--lazy", str(target)], capture_output=True, check=False)
+
+
+@pytest.fixture
+def tiny_fs(tmp_path: Path) -> Iterator[Callable[[int], Path]]:
+    """A factory: ``tiny_fs(65536)`` mounts a tmpfs of that many bytes (rounded up to whole
+    pages) in a fresh folder and returns it; each is unmounted after the test. Skips when
+    mounting is not permitted (not root, no mount)."""
+    mounted: list[Path] = []
+
+    def mount(size: int) -> Path:
+        target = tmp_path / f"tiny-fs-{len(mounted)}"
+        target.mkdir()
+        _mount_tmpfs(target, f"size={size}")
+        mounted.append(target)
+        return target
+
+    yield mount
+    for target in reversed(mounted):
+        _unmount(target)
+
+
+@pytest.fixture
+def readonly_dir(tmp_path: Path) -> Iterator[Path]:
+    """An empty folder on a read-only file system (a read-only tmpfs: chmod does not stop
+    root, who runs these tests). Skips when mounting is not permitted."""
+    target = tmp_path / "read-only"
+    target.mkdir()
+    _mount_tmpfs(target, "ro,size=64k")
+    yield target
+    _unmount(target)

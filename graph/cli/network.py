@@ -30,6 +30,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 _KINDS = click.Choice(KINDS)
 
 
+def _utf8(value: str | None) -> str | None:
+    # An argument that is not UTF-8 arrives as lone surrogates (PEP 383): refuse it here,
+    # not halfway through writing the page.
+    if value is not None and any("\ud800" <= char <= "\udfff" for char in value):
+        shown = value.encode("utf-8", "pubgraph.escape").decode("utf-8")  # see _common._printable_streams
+        raise click.BadParameter(f"'{shown}' is not UTF-8 text")
+    return value
+
+
 def _projection_options(func: F) -> F:
     """--where, --min-weight, --include-cited, --all-mesh and --store: how to project."""
     for option in reversed(
@@ -389,7 +398,12 @@ def _cell(value: Any, width: int = 60) -> str:
     show_default=True,
     help="Keep at most this many nodes, the highest by PageRank; the page says when it cut.",
 )
-@click.option("--title", default=None, help="Page title [default: the kind of network].")
+@click.option(
+    "--title",
+    default=None,
+    callback=lambda _ctx, _param, value: _utf8(value),
+    help="Page title [default: the kind of network].",
+)
 @_projection_options
 def render_command(
     kind: str,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +30,9 @@ def open_input(path: Path) -> Iterator[BinaryIO]:
     :func:`raw_position` tells how far into the file on disk reading has got.
     """
     try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed below, or handed to GzipFile
+        # By its bytes: lxml takes the stream's name as base URL and cannot encode a
+        # name that is not UTF-8 (PEP 383 surrogates).
+        raw = open(os.fsencode(path), "rb")  # noqa: SIM115 - closed below, or handed to GzipFile
     except FileNotFoundError as err:
         raise InputError(f"{path}: no such file") from err
     except IsADirectoryError as err:

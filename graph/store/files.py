@@ -9,6 +9,7 @@ only when complete, so a failure never leaves a half-written file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import os
 import tempfile
@@ -20,13 +21,14 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from ..errors import GraphError, UnknownFormatError
+from ..errors import GraphError, OutputError, UnknownFormatError
 from ..model.namespaces import PREFIXES
 
 __all__ = [
     "RDF_FORMATS",
     "RdfFormat",
     "atomic_output",
+    "output_errors",
     "prepared_parent",
     "rdf_format_for",
     "write_text",
@@ -79,7 +81,7 @@ def atomic_output(path: Path, *, compress: bool | None = None) -> Iterator[IO[by
     """
     if compress is None:
         compress = path.name.lower().endswith(".gz")
-    with prepared_parent(path):
+    with output_errors(path), prepared_parent(path):
         yield from _atomic(path, compress)
 
 
@@ -87,7 +89,8 @@ def atomic_output(path: Path, *, compress: bool | None = None) -> Iterator[IO[by
 def prepared_parent(path: Path) -> Iterator[None]:
     """Create ``path``'s missing parent folders; remove them again if the block fails."""
     created = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
-    path.parent.mkdir(parents=True, exist_ok=True)
+    with output_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     try:
         yield
     except BaseException:
@@ -95,6 +98,41 @@ def prepared_parent(path: Path) -> Iterator[None]:
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
+
+
+_HINTS = {
+    errno.ENOSPC: "free some space there, or write elsewhere",
+    errno.EDQUOT: "free some space there, or write elsewhere",
+    errno.EROFS: "write to a folder you can write to",
+    errno.EACCES: "write to a folder you can write to",
+    errno.EPERM: "write to a folder you can write to",
+}
+
+
+@contextmanager
+def output_errors(path: Path) -> Iterator[None]:
+    """Turn the file system refusing to create or write ``path`` (or its temporary file
+    or folders) into :class:`~graph.errors.OutputError` naming ``path`` and the cause.
+
+    >>> try:
+    ...     with output_errors(Path("/ro/out.nq")):
+    ...         raise OSError(errno.EROFS, "Read-only file system", "/ro/.out.nq.x.part")
+    ... except OutputError as err:
+    ...     print(err)
+    cannot write /ro/out.nq: read-only file system; write to a folder you can write to
+    """
+    try:
+        yield
+    except OSError as err:
+        if err.errno is None or (err.filename is not None and not _near_output(Path(os.fsdecode(err.filename)), path)):
+            raise  # not from the system (a store's own error), or about another file: not ours to explain
+        cause = err.strerror.lower() if err.strerror else str(err)
+        hint = _HINTS.get(err.errno or 0)
+        raise OutputError(f"cannot write {path}: {cause}" + (f"; {hint}" if hint else "")) from err
+
+
+def _near_output(name: Path, path: Path) -> bool:
+    return name == path or name.parent == path.parent or name in path.parents
 
 
 def _atomic(path: Path, compress: bool) -> Iterator[IO[bytes]]:
