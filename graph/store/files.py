@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
+import glob
 import gzip
 import os
 import tempfile
@@ -136,8 +138,11 @@ def _near_output(name: Path, path: Path) -> bool:
 
 
 def _atomic(path: Path, compress: bool) -> Iterator[IO[bytes]]:
+    _remove_abandoned_parts(path)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)  # reopened by name: parallel conversion's workers write to it by name too
+    # Held until the end: tells a later write of the same file that this one is alive.
+    # The workers of a parallel conversion write to the file by name, not through fd.
+    fcntl.flock(fd, fcntl.LOCK_EX)
     temp = Path(temp_name)
     os.chmod(temp, 0o666 & ~_umask())  # mkstemp creates 0600; give the usual permissions
     try:
@@ -157,6 +162,25 @@ def _atomic(path: Path, compress: bool) -> Iterator[IO[bytes]]:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
+
+
+def _remove_abandoned_parts(path: Path) -> None:
+    """Delete the temporary files that earlier writes of ``path`` left when their process
+    was killed (no cleanup runs after ``kill -9``); a write still running holds a lock."""
+    for part in path.parent.glob(f".{glob.escape(path.name)}.*.part"):
+        try:
+            fd = os.open(part, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            part.unlink(missing_ok=True)
+        except OSError:  # locked: in use by a live process
+            pass
+        finally:
+            os.close(fd)
 
 
 def _umask() -> int:

@@ -8,6 +8,7 @@ the interruption aside), nothing is left behind, and re-running the command comp
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import subprocess
@@ -330,3 +331,41 @@ def test_in_memory_stores_run_guarded_blocks_as_they_are() -> None:
 def test_read_only_stores_refuse_guarded_blocks(corpus: tuple[Path, Path]) -> None:
     with KnowledgeStore.open(corpus[0], read_only=True) as kg, pytest.raises(StoreError), kg.guarded("x"):
         pass
+
+
+# -- outputs written beside their target --------------------------------------------------
+
+_KILL_DURING_CONVERT = """
+import os, signal, sys
+import graph.conversion as conversion
+real_pieces = conversion.Converter.pieces
+
+def pieces_then_die(self, path, out=None):
+    for piece in real_pieces(self, path, out):
+        os.kill(os.getpid(), signal.SIGKILL)
+        yield piece
+
+conversion.Converter.pieces = pieces_then_die
+from graph.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_a_killed_conversion_leaves_a_part_file_that_the_next_one_clears(tmp_path: Path) -> None:
+    source, out = big_file(tmp_path, 1200), tmp_path / "out" / "corpus.nq"
+    done = run_and_stop(_KILL_DURING_CONVERT, "convert", source, "-o", out, "--jobs", "1")
+    assert done.returncode == -signal.SIGKILL
+    assert [p.suffix for p in out.parent.iterdir()] == [".part"]  # kill -9 runs no cleanup
+    code, _, err = run_cli(["convert", source, "-o", out, "--jobs", "1"])
+    assert code == 0, err
+    assert [p.name for p in out.parent.iterdir()] == ["corpus.nq"]
+
+
+def test_the_part_file_of_a_live_conversion_is_left_alone(tmp_path: Path) -> None:
+    source, out = big_file(tmp_path, 5), tmp_path / "corpus.nq"
+    busy = tmp_path / ".corpus.nq.running.part"
+    busy.write_bytes(b"")
+    with open(busy, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as the writer holds it
+        assert run_cli(["convert", source, "-o", out, "--jobs", "1"])[0] == 0
+    assert busy.exists() and out.exists()
