@@ -9,13 +9,12 @@ the interruption aside), nothing is left behind, and re-running the command comp
 from __future__ import annotations
 
 import fcntl
-import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -109,22 +108,6 @@ def test_a_failed_load_in_a_build_keeps_the_files_before_it(corpus: tuple[Path, 
 # -- a full file system -----------------------------------------------------------------
 
 
-@pytest.fixture
-def small_fs(tmp_path: Path) -> Iterator[Path]:
-    """A tmpfs of 40 MB, grown later with ``remount``: a full disk that can be freed."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small file system needs root")
-    folder = tmp_path / "small"
-    folder.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(folder)], capture_output=True)
-    if done.returncode:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
 def big_file(tmp_path: Path, records: int, first_pmid: int = 1000) -> Path:
     padding = "A long title of many words to take room in the store. " * 40
     return write_xml(
@@ -132,7 +115,8 @@ def big_file(tmp_path: Path, records: int, first_pmid: int = 1000) -> Path:
     )
 
 
-def test_a_full_disk_keeps_the_store_and_a_rerun_completes(small_fs: Path, tmp_path: Path) -> None:
+def test_a_full_disk_keeps_the_store_and_a_rerun_completes(tiny_fs: Callable[[int], Path], tmp_path: Path) -> None:
+    small_fs = tiny_fs(40 << 20)
     store = small_fs / "store"
     graph.build([big_file(tmp_path, 50)], store, jobs=1)
     before = quads_of(store)
@@ -144,7 +128,7 @@ def test_a_full_disk_keeps_the_store_and_a_rerun_completes(small_fs: Path, tmp_p
     assert quads_of(store) == before
     assert leftovers(store) == []
 
-    subprocess.run(["mount", "-o", "remount,size=400m", str(small_fs)], check=True)
+    subprocess.run(["mount", "-o", "remount,size=400m", str(small_fs)], check=True)  # space is freed
     code, out, err = run_cli(["build", update, "--store", store, "--jobs", "1"])
     assert code == 0, err
     with KnowledgeStore.open(store, read_only=True) as kg:
