@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,9 +21,11 @@ import pyoxigraph as ox
 import requests
 
 from .errors import QueryError, RemoteError
+from .http import RetryNotice, RetryPolicy
 from .model.namespaces import PREFIXES
 from .query import QueryResult, Term
-from .store.remote._http import HTTPStatusError, Remote, RetryPolicy, redact_url
+from .redact import redact_url, redacting
+from .store.remote._http import HTTPStatusError, Remote, patient_session
 from .store.remote.auth import Credentials
 
 __all__ = ["ACCEPT", "parse_json_results", "query_remote", "run_remote_query", "with_prefixes"]
@@ -54,8 +56,11 @@ def run_remote_query(
     session: requests.Session | None = None,
     timeout: float = 300.0,
     retries: int = 2,
+    on_retry: Callable[[RetryNotice], None] | None = None,
 ) -> QueryResult:
     """Run ``sparql`` at the SPARQL endpoint ``endpoint``; the answer as a QueryResult.
+
+    ``timeout`` bounds the wait for the answer; ``on_retry`` hears of each retry.
 
     >>> from graph.store.remote.transport import mock_session
     >>> answer = b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "7"}}]}}'
@@ -63,18 +68,24 @@ def run_remote_query(
     >>> run_remote_query("SELECT ?n WHERE { }", "http://example.org/sparql", session=session).values()
     [{'n': '7'}]
     """
+    policy = RetryPolicy(retries=retries, read=timeout, total=timeout, after_send=False)
     remote = Remote(
-        session or requests.Session(),
+        session or patient_session(policy),
         credentials.auth() if credentials else None,
-        RetryPolicy(retries=retries, after_send=False),
-        timeout,
-        (credentials.secret,) if credentials else (),
+        policy,
+        credentials.secrets if credentials else (),
+        on_retry,
     )
     return query_remote(remote, endpoint, sparql)
 
 
 def query_remote(remote: Remote, endpoint: str, sparql: str, *, add_prefixes: bool = True) -> QueryResult:
     """:func:`run_remote_query` through an existing :class:`~graph.store.remote._http.Remote`."""
+    with redacting(remote.secrets):  # the answer, or a server's complaint, may quote them
+        return _query(remote, endpoint, sparql, add_prefixes)
+
+
+def _query(remote: Remote, endpoint: str, sparql: str, add_prefixes: bool) -> QueryResult:
     try:
         response = remote.request(
             "POST",

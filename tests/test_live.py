@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,11 @@ from graph.errors import EutilsError, NoResultsError
 from graph.live import build_query, elink_nquads, fetch, snowball
 from graph.model import Iris
 from graph.sources import read_records
-from graph.sources.eutils import EutilsClient, RetryPolicy
+from graph.sources.eutils import NCBI_RETRY, EutilsClient
 from graph.store import KnowledgeStore
 
 IRIS = Iris()
-FAST = RetryPolicy(attempts=3, backoff=0.01, timeout=(2.0, 5.0))
+FAST = replace(NCBI_RETRY, retries=2, backoff=0.01, connect=2.0, read=5.0)
 CITO = "http://purl.org/spar/cito/"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,11 +12,20 @@ from typing import Any, TypeVar
 import click
 from tqdm import tqdm
 
+from ..http import RetryNotice
 from ..live import HarvestSummary, fetch, snowball
 from ..sources.eutils import EutilsClient
 from ._common import Bars, base_option, cli, store_option
 
-__all__ = ["LiveBars", "client_from_options", "fetch_command", "harvest_line", "ncbi_options", "snowball_command"]
+__all__ = [
+    "LiveBars",
+    "client_from_options",
+    "echo_retry",
+    "fetch_command",
+    "harvest_line",
+    "ncbi_options",
+    "snowball_command",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,7 +69,15 @@ def ncbi_options(func: F) -> F:
 def client_from_options(
     api_key: str | None, email: str | None, eutils_url: str | None, cache_dir: Path, refresh: bool
 ) -> EutilsClient:
-    return EutilsClient(api_key=api_key, email=email, base_url=eutils_url, cache_dir=cache_dir, refresh=refresh)
+    return EutilsClient(
+        api_key=api_key, email=email, base_url=eutils_url, cache_dir=cache_dir, refresh=refresh, on_retry=echo_retry
+    )
+
+
+def echo_retry(notice: RetryNotice) -> None:
+    """One ``retrying …`` line on stderr, terminal or not, above any progress bar."""
+    with tqdm.external_write_mode(file=sys.stderr):
+        click.echo(str(notice), err=True)
 
 
 class LiveBars(Bars):

@@ -13,10 +13,11 @@ from tqdm import tqdm
 from ..endpoint import DEFAULT_HOST, DEFAULT_PORT, Endpoint, serve
 from ..errors import EndpointError, RemoteError
 from ..export import export
+from ..http import RetryPolicy
 from ..store.remote import PROTOCOLS, PushSummary, credentials_from_env, push
-from ..store.remote._http import RetryPolicy
 from ..store.remote.auth import Credentials
 from ._common import cli, store_option
+from .live import echo_retry
 
 __all__ = ["auth_options", "credentials", "export_command", "push_command", "serve_command"]
 
@@ -176,7 +177,13 @@ def export_command(store: Path | None, output: Path, graphs: tuple[str, ...]) ->
 )
 @click.option("--no-verify", is_flag=True, help="Skip the final comparison of triple counts.")
 @click.option("--retries", type=click.IntRange(0), default=3, show_default=True, help="Retries of a failed request.")
-@click.option("--timeout", type=click.FloatRange(1), default=300, show_default=True, help="Seconds per request.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1),
+    default=300,
+    show_default=True,
+    help="Seconds to wait for each answer (silence, or a whole body) before giving up.",
+)
 def push_command(
     url: str,
     store: Path | None,
@@ -234,6 +241,7 @@ def push_command(
             timeout=timeout,
             progress=bar.update,
             on_total=total,
+            on_retry=echo_retry,
         )
     _report(summary)
 

@@ -6,8 +6,12 @@ requests per second without a key and 10 with one, counted per key (or address),
 one limiter per host and key is shared by every client and thread of the process.
 Errors come back as HTTP 200 with an ``<ERROR>`` element or a JSON ``error``, or as
 429 when over the rate; this client retries what may pass on a second try (429, 5xx,
-timeouts, broken or malformed responses) with exponential backoff, honouring
-``Retry-After``, and raises :class:`~graph.errors.EutilsError` naming the request.
+time-outs, broken or malformed responses) with exponential backoff, honouring
+``Retry-After``, telling ``on_retry`` before each wait, and raises
+:class:`~graph.errors.EutilsError` naming the request. What no retry mends (a host
+name that does not resolve: no network; a refused connection) fails at once, saying so.
+A silent server is given up after 20 s, a body that does not arrive whole in 45 s too.
+The API key never appears in a message (:func:`graph.redact.redact`).
 
 Raw responses are kept in a requests-cache SQLite file, keyed by the request without
 the ``api_key``/``email``/``tool`` parameters (which are also left out of what is
@@ -27,21 +31,22 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import requests
 from lxml import etree
-from requests.adapters import HTTPAdapter
 
 from ..errors import EutilsError
+from ..http import PatientAdapter, RetryNotice, RetryPolicy, classify
+from ..redact import redact, redacting
 
 __all__ = [
     "DEFAULT_CACHE",
     "DEFAULT_URL",
     "MAX_GET_IDS",
+    "NCBI_RETRY",
     "SEARCH_LIMIT",
     "EutilsClient",
     "FetchedPage",
@@ -58,7 +63,9 @@ DEFAULT_CACHE = Path("output") / "cache"
 TOOL = "pubgraph"
 MAX_GET_IDS = 200  # NCBI: "more than about 200 UIDs ... should be made using the HTTP POST method"
 SEARCH_LIMIT = 9_999  # esearch on PubMed returns at most the first 9,999 hits of a search
-_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+#: NCBI answers 500 now and then to requests that pass on a second try; a retry waits
+#: 1, 2, 4, 8, 16 s (or what Retry-After says).
+NCBI_RETRY = RetryPolicy(retries=5, backoff=1.0, statuses=frozenset({429, 500, 502, 503, 504}))
 _TRANSIENT_RE = re.compile(r"rate limit|backend|temporar|unavailable|timed? ?out|try again|busy", re.I)
 _EXPIRED_RE = re.compile(r"unable to obtain query|invalid webenv|webenv.*expired|query key", re.I)
 _SET_HEADER = "X-Pubgraph-Set"
@@ -112,38 +119,6 @@ def shared_limiter(base_url: str, api_key: str | None, rate: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How often and how patiently to retry; ``timeout`` is (connect, read) seconds.
-
-    >>> RetryPolicy(backoff=1.0).delay(2, None), RetryPolicy().delay(0, "7")
-    (4.0, 7.0)
-    """
-
-    attempts: int = 6
-    backoff: float = 1.0
-    max_delay: float = 60.0
-    timeout: tuple[float, float] = (10.0, 120.0)
-
-    def delay(self, attempt: int, retry_after: str | None) -> float:
-        """Seconds to wait before try ``attempt + 1``: ``Retry-After`` when given, else doubling."""
-        if retry_after:
-            seconds = _retry_after_seconds(retry_after)
-            if seconds is not None:
-                return min(self.max_delay, seconds)
-        return min(self.max_delay, self.backoff * 2**attempt)
-
-
-def _retry_after_seconds(value: str) -> float | None:
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
-
-
-@dataclass(frozen=True, slots=True)
 class SearchResult:
     """One esearch answer: the hit count, the ids it listed, and its history-server set."""
 
@@ -179,14 +154,14 @@ class FetchedPage:
     pmids: tuple[str, ...]
 
 
-class _LimitedAdapter(HTTPAdapter):
+class _LimitedAdapter(PatientAdapter):
     """Takes a rate-limit slot for each request that really goes to the network.
 
     Mounted under the cache, so answers from the cache never wait.
     """
 
-    def __init__(self, limiter: RateLimiter) -> None:
-        super().__init__(pool_connections=4, pool_maxsize=16)
+    def __init__(self, limiter: RateLimiter, total: float) -> None:
+        super().__init__(total, pool_connections=4, pool_maxsize=16)
         self.limiter = limiter
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
@@ -209,11 +184,15 @@ class EutilsClient:
     and ``PUBGRAPH_EUTILS_URL``. ``cache_dir=None`` keeps no cache; ``refresh`` asks
     NCBI again and replaces what the cache holds. ``session`` may be any
     :class:`requests.Session` (a plain one disables caching). ``on_response(utility,
-    from_cache)`` is called after every good response.
+    from_cache)`` is called after every good response, ``on_retry`` before each retry's
+    wait. User-info in ``base_url`` (a mirror's password) is sent as basic auth and kept
+    out of ``base_url``, so manifests and provenance never hold it.
 
     >>> client = EutilsClient(base_url="http://127.0.0.1:9/", cache_dir=None)
     >>> client.limiter.rate, client.url("efetch")
     (3.0, 'http://127.0.0.1:9/efetch.fcgi')
+    >>> EutilsClient(base_url="http://me:pw@127.0.0.1:9/", cache_dir=None).base_url
+    'http://127.0.0.1:9/'
     """
 
     def __init__(
@@ -228,21 +207,25 @@ class EutilsClient:
         retry: RetryPolicy | None = None,
         rate: float | None = None,
         on_response: Callable[[str, bool], None] | None = None,
+        on_retry: Callable[[RetryNotice], None] | None = None,
         search_limit: int = SEARCH_LIMIT,
     ) -> None:
         self.api_key = api_key or os.environ.get("NCBI_API_KEY") or None
         self.email = email or os.environ.get("NCBI_EMAIL") or None
         base = base_url or os.environ.get("PUBGRAPH_EUTILS_URL") or DEFAULT_URL
-        self.base_url = base if base.endswith("/") else base + "/"
-        self.retry = retry or RetryPolicy()
+        self.base_url, login = _without_login(base if base.endswith("/") else base + "/")
+        self.secrets = tuple(s for s in (self.api_key, *login, ":".join(login)) if s)
+        self.retry = retry or NCBI_RETRY
         self.refresh = refresh
         self.on_response = on_response
+        self.on_retry = on_retry
         self.search_limit = search_limit  # hits one esearch can list; smaller only in tests
         self.limiter = shared_limiter(self.base_url, self.api_key, rate)
         self.cache_path = Path(cache_dir) / "eutils.sqlite" if cache_dir is not None and session is None else None
         self.session = session or _session(self.cache_path)
-        adapter = _LimitedAdapter(self.limiter)
-        self.session.mount(self.base_url, adapter)
+        if login:
+            self.session.auth = requests.auth.HTTPBasicAuth(*login)
+        self.session.mount(self.base_url, _LimitedAdapter(self.limiter, self.retry.total))
         self.requests: Counter[str] = Counter()  # sent to the network, per utility
         self.cached: Counter[str] = Counter()  # answered from the cache, per utility
         self._lock = threading.RLock()  # _renew holds it while its request is counted
@@ -412,12 +395,25 @@ class EutilsClient:
         params = [*params, ("tool", TOOL)]
         params += [("email", self.email)] if self.email else []
         params += [("api_key", self.api_key)] if self.api_key else []
+        with redacting(self.secrets):
+            return self._attempts(utility, params, what, check, post, headers, force)
+
+    def _attempts(
+        self,
+        utility: str,
+        params: list[tuple[str, str]],
+        what: str,
+        check: Callable[[bytes], Any],
+        post: bool,
+        headers: dict[str, str] | None,
+        force: bool,
+    ) -> Any:
         problem = "no attempt made"
         for attempt in range(self.retry.attempts):
             retry_after = None
             try:
                 response = self._send(utility, params, post, headers, force or self.refresh or attempt > 0)
-                if response.status_code in _RETRY_STATUS:
+                if response.status_code in self.retry.statuses:
                     retry_after = response.headers.get("Retry-After")
                     raise _Retry(f"HTTP {response.status_code} {response.reason}")
                 if response.status_code != 200:
@@ -429,17 +425,34 @@ class EutilsClient:
                     raise
             except _Retry as err:
                 problem = str(err)
-            except (requests.Timeout, requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as err:
-                problem = f"{type(err).__name__}: {_short(err)}"
+            except requests.RequestException as err:
+                problem = self._unreachable(err, utility, what)
             else:
                 self._count(utility, response)
                 return result
             if attempt + 1 < self.retry.attempts:
-                time.sleep(self.retry.delay(attempt, retry_after))
+                self._wait(utility, attempt, retry_after, problem)
+        tries = f"{self.retry.attempts} attempt{'s' if self.retry.attempts > 1 else ''}"
         raise EutilsError(
-            f"{what}: gave up after {self.retry.attempts} attempts (last: {problem}); "
+            f"{what}: gave up after {tries} (last: {problem}); "
             "NCBI may be busy or down: run the same command again later, it resumes from the cache"
         )
+
+    def _unreachable(self, err: requests.RequestException, utility: str, what: str) -> str:
+        """What went wrong, for a retry; raises at once when no retry can mend it."""
+        failure = classify(err, self.url(utility), self.retry)
+        if failure.kind == "dns":
+            raise EutilsError(f"{what}: {failure.text}; check your connection or --eutils-url") from err
+        if failure.final:
+            raise EutilsError(f"{what}: {failure.text}; check --eutils-url (or PUBGRAPH_EUTILS_URL)") from err
+        return failure.text
+
+    def _wait(self, utility: str, attempt: int, retry_after: str | None, problem: str) -> None:
+        delay = self.retry.delay(attempt, retry_after)
+        if self.on_retry is not None:
+            notice = RetryNotice(utility, delay, redact(problem, self.secrets), attempt + 2, self.retry.attempts)
+            self.on_retry(notice)
+        time.sleep(delay)
 
     def _send(
         self, utility: str, params: list[tuple[str, str]], post: bool, headers: dict[str, str] | None, force: bool
@@ -464,6 +477,20 @@ class EutilsClient:
         key = getattr(response, "cache_key", None)
         if cache is not None and key:
             cache.delete(key)
+
+
+def _without_login(url: str) -> tuple[str, tuple[str, ...]]:
+    """``url`` without user-info, and the (user, password) it held, if any.
+
+    >>> _without_login("https://u:p%40ss@mirror.example.org/eutils/")
+    ('https://mirror.example.org/eutils/', ('u', 'p@ss'))
+    """
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, ()
+    host = parts.netloc.rpartition("@")[2]
+    login = (unquote(parts.username), unquote(parts.password or ""))
+    return urlunsplit(parts._replace(netloc=host)), login
 
 
 def _session(cache_path: Path | None) -> requests.Session:
@@ -557,11 +584,6 @@ def _span(pmids: Sequence[str]) -> str:
     ('(1, 2)', '(0 … 8)')
     """
     return f"({', '.join(pmids)})" if len(pmids) <= 3 else f"({pmids[0]} … {pmids[-1]})"
-
-
-def _short(err: Exception) -> str:
-    text = str(err)
-    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def batched(items: Iterable[str], size: int) -> list[list[str]]:

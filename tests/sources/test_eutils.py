@@ -6,8 +6,10 @@ Timing checks count request times at the server and ask only that no run of
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,9 @@ import requests
 from eutils_server import EutilsServer, Fault, server_process, synthetic_records, windows
 
 from graph.errors import EutilsError
-from graph.sources.eutils import EutilsClient, RateLimiter, RetryPolicy, shared_limiter
+from graph.sources.eutils import NCBI_RETRY, EutilsClient, RateLimiter, shared_limiter
 
-FAST = RetryPolicy(attempts=4, backoff=0.01, timeout=(2.0, 5.0))
+FAST = replace(NCBI_RETRY, retries=3, backoff=0.01, connect=2.0, read=5.0)
 
 
 @pytest.fixture
@@ -98,7 +100,7 @@ def test_transient_faults_are_retried(server: EutilsServer, tmp_path: Path, kind
 
 def test_slow_response_times_out_and_is_retried(server: EutilsServer, tmp_path: Path) -> None:
     server.inject(Fault("slow", "efetch", seconds=1.5))
-    patient = RetryPolicy(attempts=3, backoff=0.01, timeout=(2.0, 0.5))
+    patient = replace(FAST, retries=2, read=0.5)
     assert client(server, tmp_path, retry=patient).fetch(["100"]).pmids == ("100",)
     assert len(server.seen("efetch")) == 2
 
@@ -118,7 +120,7 @@ def test_rate_limit_json_error_is_retried(server: EutilsServer, tmp_path: Path) 
 
 def test_retries_stop_after_a_bound_with_a_clear_error(server: EutilsServer, tmp_path: Path) -> None:
     server.inject(Fault("503", "efetch", times=10))
-    retry = RetryPolicy(attempts=3, backoff=0.01)
+    retry = replace(FAST, retries=2)
     with pytest.raises(EutilsError) as caught:
         client(server, tmp_path, retry=retry).fetch(["100", "101", "102", "103"])
     assert str(caught.value) == (
@@ -250,3 +252,32 @@ def test_real_esearch_elink_epost_replies_parse(shared_samples: Path) -> None:
     assert _replaying(folder / "biopython_esearch8.xml").search("abcXYZ").count == 0
     with pytest.raises(EutilsError, match=r"NCBI said: Invalid db name specified: fleegle$"):
         _replaying(folder / "eutilsjson_esearch.baderror.xml").search("x")
+
+
+# ---------------------------------------------------------------- the API key is a credential
+
+
+def test_an_error_quoting_the_api_key_never_shows_it(server: EutilsServer, tmp_path: Path) -> None:
+    server.inject(Fault("error", "esearch", message="API key invalid: api_key=s3cret-key-42 (s3cret-key-42)"))
+    with pytest.raises(EutilsError) as caught:
+        client(server, tmp_path, api_key="s3cret-key-42").search("spine")
+    assert str(caught.value) == "esearch for 'spine': NCBI said: API key invalid: api_key=*** (***)"
+
+
+def test_a_connection_failure_keeps_the_api_key_out_of_the_whole_chain(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed once the probe is
+    eutils = EutilsClient(base_url=f"http://127.0.0.1:{port}/", api_key="s3cret-key-42", cache_dir=None, retry=FAST)
+    with pytest.raises(EutilsError) as caught:
+        eutils.fetch(["100"])
+    chain, error = [], caught.value
+    pending: list[object] = [error]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, BaseException) and item not in chain:
+            chain.append(item)
+            pending += [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args]
+    assert len(chain) > 2  # the requests and urllib3 errors are still there for a traceback
+    assert not [str(e) for e in chain if "s3cret-key-42" in str(e)]
+    assert any("api_key=***" in str(e) for e in chain)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Mapping
+from http.client import RemoteDisconnected
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 import pytest
 import requests
 from conftest import run_cli
+from urllib3.exceptions import ProtocolError
 
 from graph.errors import PayloadTooLargeError, RemoteAuthError, RemoteError, RemoteUnavailableError
 from graph.store import KnowledgeStore
@@ -277,7 +278,7 @@ def test_cli_reports_mismatches_and_exits_1(
 
     fake = FakeStore(refuse=lossy)
     session = mock_session(fake)
-    monkeypatch.setattr("graph.store.remote._push.requests", SimpleNamespace(Session=lambda: session))
+    monkeypatch.setattr("graph.store.remote._push.patient_session", lambda policy: session)
     code, out, err = run_cli(["push", URLS["gsp"], "--store", demo_store, "--retries", "0"])
     mesh, total = demo_counts[G + "mesh"], sum(demo_counts.values())
     assert code == 1
@@ -305,20 +306,27 @@ def test_transient_failures_are_retried(demo_store: Path) -> None:
 
 def test_retries_give_up_with_a_clear_message(demo_store: Path) -> None:
     def down(request: requests.PreparedRequest) -> Answer:
-        raise requests.ConnectionError("Connection refused")
+        dropped = RemoteDisconnected("Remote end closed connection without response")
+        raise requests.ConnectionError(ProtocolError("Connection aborted.", dropped))
 
     with pytest.raises(RemoteUnavailableError) as caught:
         push(URLS["gsp"], demo_store, session=mock_session(down), retry=RetryPolicy(retries=2, backoff=0))
     assert str(caught.value) == (
-        "cannot reach http://store.test/store (connection refused) after 3 attempts; "
-        "is the server running and the URL right?"
+        "cannot reach http://store.test/store (store.test closed the connection: Remote end closed connection "
+        "without response) after 3 attempts; is the server running and the URL right?"
     )
 
 
-def test_unreachable_server(demo_store: Path) -> None:
-    url = f"http://127.0.0.1:{free_port()}/store"  # nothing listens there
-    with pytest.raises(RemoteUnavailableError, match=r"cannot reach .* \(connection refused\) after 2 attempts"):
-        push(url, demo_store, retry=RetryPolicy(retries=1, backoff=0))
+def test_a_refused_connection_is_said_at_once(demo_store: Path) -> None:
+    port = free_port()  # nothing listens there
+    notices: list[str] = []
+    with pytest.raises(RemoteUnavailableError) as caught:
+        push(f"http://127.0.0.1:{port}/store", demo_store, retry=FAST, on_retry=lambda n: notices.append(str(n)))
+    assert str(caught.value) == (
+        f"PUT http://127.0.0.1:{port}/store: connection refused by 127.0.0.1:{port}; "
+        "is the server running and the URL right?"
+    )
+    assert notices == []
 
 
 def test_basic_and_bearer_credentials_are_sent(demo_store: Path) -> None:
@@ -371,7 +379,7 @@ def test_cli_push_reads_the_password_from_the_environment(
 ) -> None:
     fake = FakeStore()
     session = mock_session(fake)
-    monkeypatch.setattr("graph.store.remote._push.requests", SimpleNamespace(Session=lambda: session))
+    monkeypatch.setattr("graph.store.remote._push.patient_session", lambda policy: session)
     code, out, err = run_cli(
         [
             "push",

@@ -7,7 +7,7 @@ graph on the target, retries transient failures, and verifies triple counts per 
 
 from __future__ import annotations
 
-from ._http import RetryPolicy
+from ...http import RetryPolicy
 from ._push import PROTOCOLS, PushSummary, get_protocol, push
 from .auth import Credentials, credentials_from_env
 from .urls import STORE_URL_FORMS, query_endpoint_for

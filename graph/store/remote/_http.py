@@ -2,49 +2,35 @@
 
 Every request to a remote SPARQL endpoint or graph store goes through :class:`Remote`,
 so retries, time-outs and the translation of HTTP failures into
-:class:`~graph.errors.RemoteError` subclasses live in one place. Secrets never reach a
-message: URLs lose their user-info and every known password or token is masked.
+:class:`~graph.errors.RemoteError` subclasses live in one place. Credentials never reach
+a message: every error leaving :meth:`Remote.request` passes :func:`graph.redact.redact`.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
 from ...errors import PayloadTooLargeError, RemoteAuthError, RemoteError, RemoteUnavailableError
+from ...http import Failure, PatientAdapter, RetryNotice, RetryPolicy, classify
+from ...redact import redact, redact_url, redacting
 
-__all__ = ["HTTPStatusError", "Remote", "RetryPolicy", "TooLarge", "redact", "redact_url"]
+__all__ = ["HTTPStatusError", "Remote", "RetryPolicy", "TooLarge", "patient_session", "redact", "redact_url"]
 
-# 429 and these 5xx mean "try again later" (RFC 9110 §15.6.3-5, RFC 6585 §4); a 500 is a
-# real failure of this request and is not retried.
-_TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
-_TRANSIENT_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
-_MAX_RETRY_AFTER = 30.0
 _BODY_EXCERPT = 300
 
 
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """How often and how patiently transient failures are retried (exponential backoff).
-
-    ``after_send=False`` retries a dropped connection only when the request never reached
-    the server: a query the server dropped while running (its time limit) is not re-run.
-
-    >>> [RetryPolicy(retries=3, backoff=0.5).delay(n) for n in range(3)]
-    [0.5, 1.0, 2.0]
-    """
-
-    retries: int = 3
-    backoff: float = 0.5
-    after_send: bool = True
-
-    def delay(self, attempt: int) -> float:
-        return self.backoff * (2**attempt)
+def patient_session(policy: RetryPolicy) -> requests.Session:
+    """A plain session whose bodies must arrive whole within ``policy.total`` seconds."""
+    session = requests.Session()
+    adapter = PatientAdapter(policy.total)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 class TooLarge(PayloadTooLargeError):
@@ -65,8 +51,9 @@ class Remote:
     """Sends requests with the given session and auth, retrying transient failures.
 
     ``session`` is the transport: tests pass one whose adapter answers offline (see
-    :func:`graph.store.remote.transport.mock_session`). ``secrets`` are masked in
-    every error message.
+    :func:`graph.store.remote.transport.mock_session`). ``secrets`` (passwords, tokens,
+    ``user:password``) are masked in every error message in all their encodings.
+    ``on_retry`` hears of each retry before the wait.
 
     >>> from graph.store.remote.transport import mock_session
     >>> remote = Remote(mock_session(lambda request: (204, {}, b"")))
@@ -74,11 +61,11 @@ class Remote:
     204
     """
 
-    session: requests.Session = field(default_factory=requests.Session)
+    session: requests.Session = field(default_factory=lambda: patient_session(RetryPolicy()))
     auth: requests.auth.AuthBase | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-    timeout: float = 300.0
     secrets: tuple[str, ...] = ()
+    on_retry: Callable[[RetryNotice], None] | None = None
     sleep: Callable[[float], None] = time.sleep
     requests_sent: int = 0
     retries_done: int = 0
@@ -94,28 +81,37 @@ class Remote:
     ) -> requests.Response:
         """Send one request; return the response when its status is 2xx.
 
-        Transient failures (connection errors, 429, 502-504) are retried with backoff;
-        the rest raise at once: 401/403 :class:`~graph.errors.RemoteAuthError`, 413
-        :class:`TooLarge`, others :class:`~graph.errors.RemoteError`.
+        Transient failures (a dropped or silent connection, 429, 502-504) are retried
+        with backoff; the rest raise at once: a name that does not resolve or a refused
+        connection :class:`~graph.errors.RemoteUnavailableError`, 401/403
+        :class:`~graph.errors.RemoteAuthError`, 413 :class:`TooLarge`, others
+        :class:`HTTPStatusError`.
         """
-        for attempt in range(self.retry.retries + 1):
+        with redacting(self.secrets):
+            return self._request(method, url, params, data, headers)
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        data: bytes | None,
+        headers: Mapping[str, str] | None,
+    ) -> requests.Response:
+        where = f"{method} {redact_url(url)}"
+        for attempt in range(self.retry.attempts):
             last = attempt == self.retry.retries
             try:
                 response = self._send(method, url, params, data, headers)
-            except _TRANSIENT_ERRORS as err:
-                if not self.retry.after_send and not _never_sent(err):
-                    raise RemoteUnavailableError(
-                        self.mask(
-                            f"{method} {redact_url(url)}: the server closed the connection without answering "
-                            f"({_reason(err)}); did the query reach the server's time limit, or the server stop?"
-                        )
-                    ) from err
-                if last:
-                    raise self._unreachable(url, err) from err
-                self._wait(attempt, None)
+            except requests.RequestException as err:
+                failure = classify(err, url, self.retry)
+                if failure.final or (failure.sent and not self.retry.after_send) or last:
+                    raise self._failed(where, url, failure, attempt + 1) from err
+                self._wait(where, attempt, None, failure.text)
                 continue
-            if response.status_code in _TRANSIENT_STATUS and not last:
-                self._wait(attempt, response.headers.get("Retry-After"))
+            if response.status_code in self.retry.statuses and not last:
+                reason = f"HTTP {response.status_code} {response.reason or ''}".rstrip()
+                self._wait(where, attempt, response.headers.get("Retry-After"), reason)
                 continue
             return self._checked(response, method, url)
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns or raises
@@ -130,14 +126,14 @@ class Remote:
     ) -> requests.Response:
         self.requests_sent += 1
         return self.session.request(
-            method, url, params=params, data=data, headers=headers, auth=self.auth, timeout=self.timeout
+            method, url, params=params, data=data, headers=headers, auth=self.auth, timeout=self.retry.timeout
         )
 
-    def _wait(self, attempt: int, retry_after: str | None) -> None:
+    def _wait(self, where: str, attempt: int, retry_after: str | None, reason: str) -> None:
         self.retries_done += 1
-        delay = self.retry.delay(attempt)
-        if retry_after and retry_after.strip().isdigit():
-            delay = min(float(retry_after), _MAX_RETRY_AFTER)
+        delay = self.retry.delay(attempt, retry_after)
+        if self.on_retry is not None:
+            self.on_retry(RetryNotice(where, delay, self.mask(reason), attempt + 2, self.retry.attempts))
         self.sleep(delay)
 
     def _checked(self, response: requests.Response, method: str, url: str) -> requests.Response:
@@ -149,7 +145,8 @@ class Remote:
             raise RemoteAuthError(self.mask(_auth_message(response, where, self.auth)))
         if status == 413:
             raise TooLarge(f"{where}: HTTP 413 Payload Too Large")
-        body = self.mask(_excerpt(response))
+        # What was sent, too: a Digest response hash is known only once requests made it.
+        body = _excerpt(redact(response.text or "", (*self.secrets, *_sent_credentials(response))))
         if status == 404:
             raise HTTPStatusError(
                 f"{where}: HTTP 404 Not Found; check the URL (pubgraph push --help lists the URL form of "
@@ -160,18 +157,25 @@ class Remote:
         message = f"{where}: HTTP {status} {response.reason or ''}".rstrip() + body
         raise HTTPStatusError(self.mask(message), status, body.removeprefix(": "))
 
-    def _unreachable(self, url: str, err: Exception) -> RemoteUnavailableError:
-        reason = _reason(err)
-        tries = self.retry.retries + 1
-        return RemoteUnavailableError(
-            self.mask(
-                f"cannot reach {redact_url(url)} ({reason}) after {tries} attempt{'s' if tries > 1 else ''}; "
-                "is the server running and the URL right?"
+    def _failed(self, where: str, url: str, failure: Failure, tries: int) -> RemoteError:
+        if failure.kind == "dns":
+            return RemoteUnavailableError(f"{where}: {failure.text}; check your connection and the URL")
+        if failure.kind == "invalid":
+            return RemoteError(f"{where}: {failure.text}; give it as http://HOST:PORT/PATH")
+        if failure.final:
+            return RemoteUnavailableError(f"{where}: {failure.text}; is the server running and the URL right?")
+        if failure.sent and not self.retry.after_send:
+            return RemoteUnavailableError(
+                f"{where}: {failure.text}, after the request was sent; did the query reach the server's time "
+                "limit, or the server stop?"
             )
+        return RemoteUnavailableError(
+            f"cannot reach {redact_url(url)} ({failure.text}) after {tries} attempt{'s' if tries > 1 else ''}; "
+            "is the server running and the URL right?"
         )
 
     def mask(self, text: str) -> str:
-        """``text`` with every secret replaced by ``***``."""
+        """``text`` without credentials (see :func:`graph.redact.redact`)."""
         return redact(text, self.secrets)
 
 
@@ -198,57 +202,21 @@ def _auth_message(response: requests.Response, where: str, auth: requests.auth.A
     return f"{where}: HTTP 401 Unauthorized: {hint}"
 
 
-def _excerpt(response: requests.Response) -> str:
-    text = " ".join((response.text or "").split())
+def _sent_credentials(response: requests.Response) -> tuple[str, ...]:
+    """The ``Authorization`` value the request carried: whole, without its scheme, and
+    its Digest hashes (RFC 7616 §3.4: ``response``, ``cnonce``)."""
+    sent = response.request.headers.get("Authorization", "") if response.request is not None else ""
+    value = sent.decode("latin-1") if isinstance(sent, bytes) else sent
+    if not value:
+        return ()
+    return (value, value.partition(" ")[2], *re.findall(r'\b(?:response|cnonce)="?([0-9a-fA-F]+)', value))
+
+
+def _excerpt(body: str) -> str:
+    """The start of an error body, as one line of text (credentials are masked before)."""
+    text = " ".join(body.split())
     if not text:
         return ""
     text = re.sub(r"<[^>]+>", " ", text).strip()  # servers answer errors in HTML too
     text = " ".join(text.split())
     return f": {text[:_BODY_EXCERPT]}{'…' if len(text) > _BODY_EXCERPT else ''}"
-
-
-def _never_sent(err: Exception) -> bool:
-    """Whether the connection failed before the request went out (refused, DNS, connect timeout)."""
-    return isinstance(err, requests.ConnectTimeout) or "NewConnectionError" in repr(err)
-
-
-def _reason(err: Exception) -> str:
-    text = str(err)
-    for marker in (
-        "Connection refused",
-        "Name or service not known",
-        "timed out",
-        "Connection reset",
-        "Connection aborted",
-        "Remote end closed connection",
-        "Max retries exceeded",
-    ):
-        if marker.lower() in text.lower():
-            return marker.lower() if marker != "Max retries exceeded" else "no connection"
-    return type(err).__name__
-
-
-def redact_url(url: str) -> str:
-    """``url`` without user name and password.
-
-    >>> redact_url("https://alice:s3cret@store.example.org/ds/data")
-    'https://store.example.org/ds/data'
-    """
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
-
-
-def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with each secret (of 1 character or more) replaced by ``***``.
-
-    >>> redact("token abc123 refused", ["abc123"])
-    'token *** refused'
-    """
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text

@@ -8,9 +8,10 @@ count on the target is compared with the store's (see :mod:`.verify`).
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +19,10 @@ from pathlib import Path
 import requests
 
 from ...errors import GraphError, QueryError, RemoteAuthError, RemoteError, RemoteUnavailableError
+from ...http import RetryNotice
 from ..oxigraph import KnowledgeStore
 from ..selection import graph_counts, select_graphs
-from ._http import Remote, RetryPolicy, redact_url
+from ._http import Remote, RetryPolicy, patient_session, redact_url
 from .auth import Credentials
 from .base import GraphWriter, Progress, StoreGraph, no_progress
 from .urls import query_endpoint_for
@@ -93,24 +95,28 @@ def push(
     session: requests.Session | None = None,
     progress: Progress = no_progress,
     on_total: Progress = no_progress,
+    on_retry: Callable[[RetryNotice], None] | None = None,
 ) -> PushSummary:
     """Replace the store's named graphs (all, or those ``graphs`` names) on the target at ``url``.
 
     ``method`` is a key of :data:`PROTOCOLS`; ``batch`` bounds the triples per request;
+    ``timeout`` bounds the wait for each answer (a silence, and a whole body);
     ``session`` is the HTTP transport (tests pass an offline one). ``on_total`` hears the
-    number of triples to send once it is known, ``progress`` each batch sent.
+    number of triples to send once it is known, ``progress`` each batch sent, ``on_retry``
+    each retry before its wait.
 
     >>> from graph.store.remote.transport import mock_session
     >>> session = mock_session(lambda request: (201, {}, b""))
     >>> push("http://localhost:7878/store", KnowledgeStore.in_memory(), session=session).graphs
     0
     """
+    policy = dataclasses.replace(retry or RetryPolicy(), read=timeout, total=timeout)
     remote = Remote(
-        session or requests.Session(),
+        session or patient_session(policy),
         credentials.auth() if credentials else None,
-        retry or RetryPolicy(),
-        timeout,
-        (credentials.secret,) if credentials else (),
+        policy,
+        credentials.secrets if credentials else (),
+        on_retry,
     )
     writer = get_protocol(method)(remote, url, batch, progress)
     with _opened(store) as kg:

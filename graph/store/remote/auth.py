@@ -3,7 +3,7 @@
 Passwords and tokens are never command-line arguments: they would stay in the shell's
 history and in ``ps`` output. The user names the variable that holds them
 (``--password-env STORE_PW``), pubgraph reads it, and every error message masks the
-value (see :func:`graph.store.remote._http.redact`).
+value in every encoding (see :func:`graph.redact.redact`).
 """
 
 from __future__ import annotations
@@ -57,6 +57,15 @@ class Credentials:
         if self.scheme == "digest":
             return HTTPDigestAuth(self.user or "", self.secret)
         return HTTPBasicAuth(self.user or "", self.secret)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What must never be shown: the secret, and ``user:secret`` as basic auth sends it.
+
+        >>> Credentials("alice", "s3cret").secrets
+        ('s3cret', 'alice:s3cret')
+        """
+        return (self.secret,) if self.user is None else (self.secret, f"{self.user}:{self.secret}")
 
     def __repr__(self) -> str:
         return f"Credentials(user={self.user!r}, secret=***, scheme={self.scheme!r})"
