@@ -176,3 +176,32 @@ def test_push_shows_each_retry_as_it_happens(demo_store: Path) -> None:
         mesh = graph_counts(kg)["https://w3id.org/pubgraph/graph/mesh"]
     assert out.startswith(f"pushed {mesh:,} triples in 1 named graph to {url} by Graph Store Protocol in ")
     assert "2 retries)" in out
+
+
+# ---------------------------------------------------------------- remote SPARQL endpoints
+
+
+class BusyEndpoint(EchoServer):
+    """A SPARQL endpoint that is busy (503) ``busy`` times, then answers one row."""
+
+    ANSWER = b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "7"}}]}}'
+
+    def handle(self, request: Any) -> None:
+        request.rfile.read(int(request.headers.get("Content-Length", 0)))
+        if self.busy > 0:
+            self.busy -= 1
+            self._send(request, 503, b"busy, try again", {"Retry-After": "0"})
+            return
+        request.send_response(200)
+        request.send_header("Content-Type", "application/sparql-results+json")
+        request.send_header("Content-Length", str(len(self.ANSWER)))
+        request.end_headers()
+        request.wfile.write(self.ANSWER)
+
+
+def test_query_endpoint_shows_each_retry_as_it_happens() -> None:
+    with BusyEndpoint(busy=2) as server:
+        url = f"{server.url}/sparql"
+        code, out, err = run_cli(["query", "--endpoint", url, "SELECT ?n WHERE { ?s ?p ?n }", "--format", "csv"])
+    assert (code, out) == (0, "n\r\n7\r\n".replace("\r\n", "\n"))
+    assert err.count("retrying ") == 2 and "HTTP 503 Service Unavailable (attempt 2/" in err

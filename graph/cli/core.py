@@ -223,9 +223,12 @@ def query_command(
     check_query(text)
     if endpoint:
         from ..remote_query import run_remote_query
+        from .live import echo_retry
         from .remote import credentials
 
-        result = run_remote_query(text, endpoint, credentials=credentials(user, password_env, token_env, digest))
+        result = run_remote_query(
+            text, endpoint, credentials=credentials(user, password_env, token_env, digest), on_retry=echo_retry
+        )
     elif user or password_env or token_env or digest:
         raise click.UsageError("--user, --password-env, --token-env and --digest go with --endpoint")
     else:
