@@ -1,13 +1,19 @@
-"""A SPARQL 1.1 Protocol endpoint over the store: Oxigraph's own HTTP server.
+"""A SPARQL 1.1 Protocol endpoint over the store, with a query page.
 
-The ``oxigraph`` package ships the server that pyoxigraph's storage format comes from,
-so pubgraph starts it on the store directory rather than serving HTTP itself: GET and
-POST queries, content negotiation for JSON, XML, CSV and TSV results and for every RDF
-syntax, a query page (YASGUI) at ``/``, and the Graph Store Protocol at ``/store``.
+pubgraph serves HTTP itself (:mod:`graph.endpoint_http`) and runs each request in a
+worker process that has the store open (:mod:`graph.endpoint_pool`): GET and POST
+queries, content negotiation for JSON, XML, CSV and TSV results and for the RDF
+syntaxes, the Graph Store Protocol at ``/store`` and an offline query page at ``/``.
+
+Why worker processes: Oxigraph checks its time limit only between results, so a join or
+an aggregate that produces none ran on for minutes after its client left; a process can
+always be killed. So ``timeout`` stops every query and frees its CPU, and only the
+worker that ran it is lost (a fresh one replaces it).
 
 It runs read-only unless ``writable`` is asked for, listens on 127.0.0.1 unless told
-otherwise, stops queries after ``timeout`` seconds, and takes the union of the named
-graphs as the default graph, as every other query through pubgraph does.
+otherwise, answers only requests addressed to it by name (DNS rebinding), sends no
+request to other servers unless ``allow_federation`` is set, and takes the union of the
+named graphs as the default graph, as every other query through pubgraph does.
 """
 
 from __future__ import annotations
@@ -18,19 +24,20 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import sysconfig
-import tempfile
-import time
+import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO
 
-import requests
-
+from .endpoint_http import EndpointServer, Settings
+from .endpoint_page import query_page
+from .endpoint_pool import WorkerPool
+from .endpoint_protocol import allowed_host_names
 from .errors import EndpointError, GraphError, StoreError, StoreLockedError
+from .model.namespaces import PREFIXES
 from .store.oxigraph import store_path
 
 __all__ = [
@@ -41,17 +48,20 @@ __all__ = [
     "lock_holder",
     "oxigraph_binary",
     "serve",
-    "server_command",
 ]
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+_ANY_ADDRESS = ("0.0.0.0", "::", "")
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+# Answers up to this size are sent whole with their true status; longer ones stream.
+_BUFFER_LIMIT = 4 << 20
 
 
 def oxigraph_binary() -> Path:
-    """The ``oxigraph`` server program: on PATH, else beside this Python's scripts.
+    """The ``oxigraph`` server program: on PATH, else beside this Python's scripts
+    (the tests push to it; pubgraph's own endpoint does not use it).
 
     >>> oxigraph_binary().name
     'oxigraph'
@@ -64,47 +74,17 @@ def oxigraph_binary() -> Path:
     return Path(found)
 
 
-def server_command(
-    store: Path,
-    *,
-    host: str = DEFAULT_HOST,
-    port: int = DEFAULT_PORT,
-    writable: bool = False,
-    timeout: float = 60,
-    cors: bool = False,
-    binary: Path | None = None,
-) -> list[str]:
-    """The command line that serves ``store``.
-
-    >>> server_command(Path("kg"), binary=Path("oxigraph"))  # doctest: +NORMALIZE_WHITESPACE
-    ['oxigraph', 'serve-read-only', '--location', 'kg', '--bind', '127.0.0.1:7878',
-     '--union-default-graph', '--timeout-s', '60']
-    """
-    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    command = [
-        str(binary or oxigraph_binary()),
-        "serve" if writable else "serve-read-only",
-        "--location",
-        str(store),
-        "--bind",
-        bind,
-        "--union-default-graph",
-        "--timeout-s",
-        str(max(1, round(timeout))),
-    ]
-    return command + (["--cors"] if cors else [])
-
-
 @dataclass
 class Endpoint:
-    """A running server; stop it with :meth:`stop` or by leaving the ``with`` block."""
+    """A running endpoint; stop it with :meth:`stop` or by leaving the ``with`` block."""
 
     url: str
     store: Path
     writable: bool
-    process: subprocess.Popen[bytes]
     warnings: tuple[str, ...] = ()
-    _log: IO[bytes] | None = field(default=None, repr=False)
+    _server: EndpointServer | None = field(default=None, repr=False)
+    _pool: WorkerPool | None = field(default=None, repr=False)
+    _thread: threading.Thread | None = field(default=None, repr=False)
 
     @property
     def query_url(self) -> str:
@@ -119,22 +99,26 @@ class Endpoint:
         """The Graph Store Protocol endpoint."""
         return f"{self.url}/store"
 
-    def wait(self) -> int:
-        """Block until the server exits; its exit status."""
-        return self.process.wait()
+    def worker_pids(self) -> set[int]:
+        """The process ids of the query workers alive now."""
+        return self._pool.pids() if self._pool is not None else set()
+
+    def wait(self) -> None:
+        """Block until the endpoint stops (Ctrl-C raises KeyboardInterrupt here)."""
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(0.5)
 
     def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL after 5 s)."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        """Stop answering, and kill every worker (running queries included)."""
+        server, pool, thread = self._server, self._pool, self._thread
+        self._server = self._pool = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if pool is not None:
+            pool.close()
+        if thread is not None:
+            thread.join()
 
     def __enter__(self) -> Endpoint:
         return self
@@ -151,13 +135,19 @@ def serve(
     writable: bool = False,
     timeout: float = 60,
     cors: bool = False,
+    allow_federation: bool = False,
+    allowed_hosts: Iterable[str] = (),
+    workers: int | None = None,
+    buffer_limit: int = _BUFFER_LIMIT,
     ready_within: float = 30,
 ) -> Endpoint:
     """Start the SPARQL endpoint on ``store`` and return once it answers queries.
 
+    ``workers`` processes answer queries side by side (one when ``writable``: a store has
+    one writer); ``allowed_hosts`` are more names the ``Host`` header may carry.
     Raises :class:`~graph.errors.StoreLockedError` when ``writable`` is asked for while
     another process writes the store, and :class:`~graph.errors.EndpointError` when the
-    server does not start (port in use, program missing).
+    endpoint cannot start (port in use, store unreadable).
     """
     where = store_path(store)
     if not (where / "CURRENT").exists():
@@ -165,78 +155,63 @@ def serve(
     holder = lock_holder(where)
     if writable and holder:
         raise StoreLockedError(_locked(where, holder))
-    command = server_command(where, host=host, port=port, writable=writable, timeout=timeout, cors=cors)
-    _check_port_free(host, port)
-    log = tempfile.TemporaryFile()  # noqa: SIM115  (lives as long as the server; Endpoint.stop closes it)
-    process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
-    )
-    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
-    endpoint = Endpoint(url, where, writable, process, _warnings(where, host, holder, writable), log)
+    server = _listen(host, port)
+    size = 1 if writable else workers or max(2, min(4, os.cpu_count() or 2))
+    pool = WorkerPool(where, size, writable=writable, ready_within=ready_within)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{server.server_address[1]}"
+    names = allowed_host_names(host, allowed_hosts)
+    server.settings = Settings(
+        pool, timeout, writable, cors, allow_federation, names, host in _ANY_ADDRESS,
+        int(server.server_address[1]), url, buffer_limit, _page(timeout, writable),
+    )  # fmt: skip
     try:
-        _wait_ready(endpoint, log, ready_within)
-    except BaseException:
-        endpoint.stop()
-        raise
-    return endpoint
+        pool.start()
+    except EndpointError as err:
+        server.server_close()
+        pool.close()
+        raise _start_error(where, str(err)) from err
+    thread = threading.Thread(target=server.serve_forever, name="pubgraph-endpoint", daemon=True)
+    thread.start()
+    return Endpoint(
+        url, where, writable, _warnings(where, host, holder, writable, allow_federation), server, pool, thread
+    )
 
 
 def die_with_parent() -> None:
-    """In the child before exec: get SIGTERM when the thread that started it ends or its
-    process dies, even by SIGKILL, so no server outlives ``pubgraph serve`` (Linux prctl(2)
-    PR_SET_PDEATHSIG; a no-op elsewhere). Call :func:`serve` from a thread that lives as
-    long as the server should."""
+    """In a child process (before exec, or first thing after): get SIGTERM when the thread
+    that started it ends or its process dies, even by SIGKILL, so no worker or server
+    outlives ``pubgraph serve`` (Linux prctl(2) PR_SET_PDEATHSIG; a no-op elsewhere).
+    Start such children from a thread that lives as long as they should."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _check_port_free(host: str, port: int) -> None:
-    # Bind first ourselves: the readiness probe would otherwise take the answer of
-    # whatever server already listens there for the new one's.
+def _listen(host: str, port: int) -> EndpointServer:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as err:
-            raise EndpointError(
-                f"cannot listen on {host}:{port} ({err.strerror}); choose another --port or --host"
-            ) from err
+    try:
+        return EndpointServer((host, port), family)
+    except OSError as err:
+        raise EndpointError(
+            f"cannot listen on {host}:{port} ({err.strerror}); choose another --port or --host"
+        ) from err
 
 
-def _wait_ready(endpoint: Endpoint, log: IO[bytes], within: float) -> None:
-    deadline = time.monotonic() + within
-    probe = endpoint.url.replace("//0.0.0.0:", "//127.0.0.1:").replace("//[::]:", "//[::1]:")
-    while time.monotonic() < deadline:
-        if endpoint.process.poll() is not None:
-            raise _start_error(endpoint, _read(log))
-        try:
-            answered = requests.get(f"{probe}/query", params={"query": "ASK {}"}, timeout=2).ok
-            if answered and endpoint.process.poll() is None:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.05)
-    raise EndpointError(f"the SPARQL server on {endpoint.url} did not answer within {within:.0f} s")
+def _page(timeout: float, writable: bool) -> bytes:
+    from .queries import list_saved
+
+    # Each saved query's own text: its VALUES lines hold a sample value for each parameter.
+    examples = [(saved.title, saved.text) for saved in list_saved()]
+    return query_page(PREFIXES, examples, timeout=timeout, writable=writable)
 
 
-def _start_error(endpoint: Endpoint, output: str) -> GraphError:
-    first = next((line.strip() for line in output.splitlines() if line.strip()), "no output")
-    if "lock" in output.lower():
-        return StoreLockedError(_locked(endpoint.store, None))
-    if "address already in use" in output.lower() or "addrinuse" in output.lower():
-        return EndpointError(f"{endpoint.url} is already in use by another program; choose another --port")
-    return EndpointError(f"the SPARQL server stopped at start: {first}")
+def _start_error(where: Path, message: str) -> GraphError:
+    if "lock" in message.lower():
+        return StoreLockedError(_locked(where, None))
+    return EndpointError(message)
 
 
-def _read(log: IO[bytes]) -> str:
-    log.flush()
-    log.seek(0)
-    return log.read().decode("utf-8", "replace")
-
-
-def _warnings(where: Path, host: str, holder: int | None, writable: bool) -> tuple[str, ...]:
+def _warnings(where: Path, host: str, holder: int | None, writable: bool, federation: bool) -> tuple[str, ...]:
     notes = []
     if holder:
         notes.append(
@@ -247,6 +222,8 @@ def _warnings(where: Path, host: str, holder: int | None, writable: bool) -> tup
         notes.append(f"listening on {host}: other machines can reach this endpoint, and it has no authentication")
     if writable:
         notes.append("writable: SPARQL Update and Graph Store requests change the store")
+    if federation:
+        notes.append("federation allowed: SERVICE and LOAD make this endpoint send requests to other servers")
     return tuple(notes)
 
 

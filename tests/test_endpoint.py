@@ -10,13 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import shutil
 import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.error import HTTPError
@@ -29,9 +27,8 @@ from SPARQLWrapper import CSV, GET, JSON, N3, POST, RDFXML, TSV, TURTLE, XML, SP
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 import graph
-import graph.endpoint
-from graph.endpoint import Endpoint, serve, server_command
-from graph.errors import EndpointError, RemoteError, StoreError, StoreLockedError
+from graph.endpoint import Endpoint, serve
+from graph.errors import EndpointError, StoreError, StoreLockedError
 from graph.queries import list_saved
 from graph.query import run_query
 from graph.remote_query import run_remote_query
@@ -58,10 +55,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("endpoint") / "store"
-    graph.build(graph.sample_files(), path, jobs=1)
-    return path
+def store(demo_store: Path) -> Path:
+    return demo_store
 
 
 @pytest.fixture(scope="module")
@@ -132,19 +127,12 @@ def test_ask_and_describe(endpoint: Endpoint) -> None:
     assert described.status_code == 200 and "28993889" in described.text
 
 
-def test_query_page_in_the_browser(endpoint: Endpoint) -> None:
-    page = requests.get(endpoint.url + "/", headers={"Accept": "text/html"}, timeout=30)
-    assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
-    assert "yasgui" in page.text.lower()
-    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
-    assert assets and not any(a.startswith(("http:", "https:", "//")) for a in assets)  # works offline
-    for asset in assets:
-        assert requests.get(f"{endpoint.url}/{asset.removeprefix('./').lstrip('/')}", timeout=30).status_code == 200
+SAMPLE_VALUES = {"pmid": "28993889", "name": "Kawahara", "text": "hemangiopericytoma", "min": "1"}
 
 
 def test_every_saved_query_answers_as_locally(endpoint: Endpoint, store: Path) -> None:
     for saved in list_saved():
-        text = saved.render()
+        text = saved.render({param.name: SAMPLE_VALUES[param.name] for param in saved.params})
         local = run_query(text, store)
         assert run_remote_query(text, endpoint.query_url) == local, saved.name
         # SPARQLWrapper guesses the query form from keywords, comments included ("loaded"
@@ -188,14 +176,19 @@ def test_writable_only_when_asked(store: Path, tmp_path: Path) -> None:
     assert run_query("ASK { <http://e.org/s> <http://e.org/p> 'new' }", copy).boolean is True
 
 
-def test_queries_stop_at_the_time_limit(store: Path) -> None:
-    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"  # 33 million rows
-    with serve(store, port=free_port(), timeout=1) as running:
-        started = time.monotonic()
-        with pytest.raises(RemoteError, match=r"cut short or invalid .*cancelled"):
-            run_remote_query(heavy, running.query_url)
-        assert time.monotonic() - started < 20
-        assert run_remote_query("ASK {}", running.query_url).boolean is True  # still serving
+def test_push_to_a_writable_endpoint(store: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "target"
+    ox.Store(str(empty)).flush()  # an empty store, as pubgraph serve needs one to exist
+    with serve(empty, port=free_port(), writable=True) as running:
+        summary = graph.push(running.store_url, store)  # Graph Store PUTs, then a count of each graph
+        assert summary.verified and not summary.mismatches
+        assert summary.graphs == len(run_query("SELECT DISTINCT ?g { GRAPH ?g { } }", store).rows) > 50
+        again = graph.push(running.store_url, store)  # PUT replaces: pushing twice changes nothing
+        assert again.remote_triples == summary.remote_triples
+        served = requests.get(running.store_url, headers={"Accept": "application/n-quads"}, timeout=60)
+    local = run_query("SELECT ?s ?p ?o ?g { GRAPH ?g { ?s ?p ?o } }", store).rows
+    quads = ox.parse(served.content, ox.RdfFormat.N_QUADS)
+    assert {(q.subject, q.predicate, q.object, q.graph_name) for q in quads} == {tuple(row) for row in local}
 
 
 def test_serving_a_store_another_process_writes(store: Path, tmp_path: Path) -> None:
@@ -230,9 +223,7 @@ def test_serving_a_store_another_process_writes(store: Path, tmp_path: Path) -> 
         writer.communicate("")
 
 
-def test_start_failures_are_clear(
-    store: Path, tmp_path: Path, endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_start_failures_are_clear(store: Path, tmp_path: Path, endpoint: Endpoint) -> None:
     port = int(endpoint.url.rsplit(":", 1)[1])
     with pytest.raises(
         EndpointError,
@@ -242,30 +233,11 @@ def test_start_failures_are_clear(
         serve(store, port=port)
     with pytest.raises(StoreError, match=r"^no store at .*: build one first"):
         serve(tmp_path / "nothing", port=free_port())
-    monkeypatch.setattr(graph.endpoint.shutil, "which", lambda *args, **kwargs: None)
-    with pytest.raises(EndpointError) as caught:
-        serve(store, port=free_port())
-    assert str(caught.value) == (
-        "the oxigraph server program is not installed; install it with: pip install 'oxigraph>=0.5,<0.6'"
-    )
-
-
-def test_server_command_line() -> None:
-    command = server_command(
-        Path("kg"), host="0.0.0.0", port=8000, writable=True, timeout=300, cors=True, binary=Path("/opt/oxigraph")
-    )
-    assert command == [
-        "/opt/oxigraph",
-        "serve",
-        "--location",
-        "kg",
-        "--bind",
-        "0.0.0.0:8000",
-        "--union-default-graph",
-        "--timeout-s",
-        "300",
-        "--cors",
-    ]
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "CURRENT").write_text("MANIFEST-000404\n")
+    with pytest.raises(EndpointError, match=rf"^the query workers cannot open {broken}: "):
+        serve(broken, port=free_port())
 
 
 # ------------------------------------------------------------------ the command line
@@ -274,9 +246,9 @@ def test_server_command_line() -> None:
 def test_query_endpoint_prints_what_the_store_prints(endpoint: Endpoint, store: Path) -> None:
     for args in (
         ["--saved", "top-cited", "--format", "csv"],
-        ["--saved", "references", "--format", "json"],
+        ["--saved", "references", "-p", "pmid=28993889", "--format", "json"],
         [JOURNALS, "--format", "tsv"],
-        ["--saved", "coauthors"],
+        ["--saved", "coauthors", "-p", "name=Kawahara"],
     ):
         here = run_cli(["query", *args, "--store", store])
         there = run_cli(["query", *args, "--endpoint", endpoint.query_url])
@@ -288,14 +260,15 @@ def test_query_endpoint_prints_what_the_store_prints(endpoint: Endpoint, store: 
 
 def test_query_endpoint_errors(endpoint: Endpoint) -> None:
     code, _, err = run_cli(["query", "SELECT * WHERE { ?s ?p }", "--endpoint", endpoint.query_url])
-    assert code == 1 and err.startswith(f"error: the endpoint {endpoint.query_url} rejected the query: error at 1:")
+    assert code == 1 and err.startswith(
+        f"error: the endpoint {endpoint.query_url} rejected the query: the query is not valid SPARQL: error at 1:"
+    )
     code, _, err = run_cli(["query", "ASK {}", "--user", "u"])
     assert code == 2 and "--user, --password-env, --token-env and --digest go with --endpoint" in err
     dead = f"http://127.0.0.1:{free_port()}/query"
     code, _, err = run_cli(["query", "ASK {}", "--endpoint", dead])
-    assert code == 1 and err == (
-        f"error: cannot reach {dead} (connection refused) after 3 attempts; is the server running and the URL right?\n"
-    )
+    # The wording of unreachable servers belongs to the HTTP layer (tests/store): here, one line.
+    assert code == 1 and err.startswith("error: ") and err.count("\n") == 1 and "connection refused" in err
 
 
 def test_serve_command_runs_until_interrupted(store: Path) -> None:
@@ -324,6 +297,15 @@ def test_serve_command_runs_until_interrupted(store: Path) -> None:
     assert (process.returncode, err.strip()) == (0, "stopped")
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"}, timeout=5)
+
+
+def test_serve_help_names_the_safety_options() -> None:
+    code, out, _ = run_cli(["serve", "--help"])
+    assert code == 0
+    flat = " ".join(out.split())
+    assert "--allow-federation Let SERVICE (and LOAD, with --writable) send requests to other servers; refused" in flat
+    assert "--allow-host NAME Also answer requests whose Host header is NAME" in flat
+    assert "answers only requests addressed to it by its own name" in flat
 
 
 def test_bad_queries_reach_sparqlwrapper_as_errors(endpoint: Endpoint) -> None:

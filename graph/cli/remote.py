@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ import click
 from tqdm import tqdm
 
 from ..endpoint import DEFAULT_HOST, DEFAULT_PORT, Endpoint, serve
-from ..errors import EndpointError, RemoteError
+from ..errors import RemoteError
 from ..export import export
 from ..http import RetryPolicy
 from ..store.remote import PROTOCOLS, PushSummary, credentials_from_env, push
@@ -61,15 +62,48 @@ def credentials(user: str | None, password_env: str | None, token_env: str | Non
 )
 @click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True)
 @click.option("--writable", is_flag=True, help="Accept SPARQL Update and Graph Store writes (read-only otherwise).")
-@click.option("--timeout", type=click.FloatRange(1), default=60, show_default=True, help="Query time limit, seconds.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1),
+    default=60,
+    show_default=True,
+    help="Query time limit, seconds: a query still running then is stopped and answered with HTTP 500.",
+)
 @click.option("--cors", is_flag=True, help="Allow cross-origin requests (for web pages on other hosts).")
-def serve_command(store: Path | None, host: str, port: int, writable: bool, timeout: float, cors: bool) -> None:
+@click.option(
+    "--allow-federation",
+    is_flag=True,
+    help="Let SERVICE (and LOAD, with --writable) send requests to other servers; refused otherwise.",
+)
+@click.option(
+    "--allow-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests whose Host header is NAME (a proxy's or a DNS name); repeatable.",
+)
+def serve_command(
+    store: Path | None,
+    host: str,
+    port: int,
+    writable: bool,
+    timeout: float,
+    cors: bool,
+    allow_federation: bool,
+    allowed_hosts: tuple[str, ...],
+) -> None:
     """Serve the store as a SPARQL 1.1 Protocol endpoint, with a query page.
 
-    This runs Oxigraph's server (from the oxigraph package) on the store directory:
     GET and POST queries, results as JSON, XML, CSV or TSV and graphs in any RDF syntax
-    by content negotiation. The default graph is the union of all named graphs, as for
-    pubgraph query. Read-only and on 127.0.0.1 unless told otherwise; Ctrl-C stops it.
+    by content negotiation, the Graph Store Protocol at /store, and a query page at /
+    that works offline. The default graph is the union of all named graphs, and
+    pubgraph's prefixes are predeclared, as for pubgraph query. Each query runs in a
+    worker process that is killed when it passes --timeout.
+
+    Read-only and on 127.0.0.1 unless told otherwise. It sends no request to other
+    servers (SERVICE is refused) unless --allow-federation, and answers only requests
+    addressed to it by its own name (DNS rebinding): add names with --allow-host.
+    Ctrl-C or SIGTERM stops it.
 
     \b
     Examples:
@@ -77,16 +111,29 @@ def serve_command(store: Path | None, host: str, port: int, writable: bool, time
       pubgraph serve --store /data/kg --port 8000 --timeout 300
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 5' http://127.0.0.1:7878/query
     """
-    endpoint = serve(store, host=host, port=port, writable=writable, timeout=timeout, cors=cors)
+    endpoint = serve(
+        store,
+        host=host,
+        port=port,
+        writable=writable,
+        timeout=timeout,
+        cors=cors,
+        allow_federation=allow_federation,
+        allowed_hosts=allowed_hosts,
+    )
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         _announce(endpoint, timeout)
-        status = endpoint.wait()
+        endpoint.wait()
     except KeyboardInterrupt:
-        endpoint.stop()
         click.echo("stopped", err=True)
-        return
-    endpoint.stop()
-    raise EndpointError(f"the SPARQL server exited with status {status}")
+    finally:
+        endpoint.stop()
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _announce(endpoint: Endpoint, timeout: float) -> None:
