@@ -61,6 +61,10 @@ class EndpointServer(ThreadingHTTPServer):
         self.address_family = family
         super().__init__(address, _Handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver prints the traceback to stderr; the library never prints.
+        _log.exception("request from %s failed", client_address)
+
 
 class _Refused(Exception):
     def __init__(self, status: int, message: str) -> None:
@@ -73,6 +77,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "pubgraph"
     timeout = 120  # an idle keep-alive connection or a stalled upload frees its thread
+    disable_nagle_algorithm = True  # headers and body go out as separate writes: no 40 ms delayed-ACK stall
     _body_read = False
 
     def do_GET(self) -> None:
@@ -179,7 +184,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _relay(self, worker: Worker, request: dict[str, Any], body: bytes, deadline: float) -> bool:
         """Relay the worker's answer; whether the worker can take another request."""
         status, media, chunks, size, streaming = 200, "", [], 0, False
-        worker.send(request, body)
+        try:
+            worker.send(request, body)
+        except OSError as err:  # it died between two requests (out of memory?)
+            raise _Refused(500, "the query worker stopped unexpectedly; the query was not answered") from err
         try:
             while True:
                 kind, payload = worker.frame(deadline, None if streaming else self.connection)
