@@ -16,6 +16,7 @@ from typing import Any
 from ..errors import NetworkError
 from ..store.oxigraph import KnowledgeStore
 from ._store import by_subject, rows, typed
+from .reference_text import reference_facts
 from .where import Where
 
 __all__ = [
@@ -65,6 +66,12 @@ def article_node_id(iri: str, base: str) -> str:
 def stub_attributes(iri: str, base: str, label: str | None) -> ArticleAttributes:
     """Attributes of a work known only because loaded records cite it.
 
+    Its ``title`` is the text of a reference to it, from which ``first_author`` (a family
+    name), ``journal`` and ``year`` are read when it gives them (``reference_facts``).
+
+    >>> found = stub_attributes("https://w3id.org/pubgraph/article/1", "https://w3id.org/pubgraph/", "Cell. 2013;4:1-9")
+    >>> found["pmid"], found["journal"], found["year"]
+    ('1', 'Cell', 2013)
     >>> stub_attributes("https://w3id.org/pubgraph/work/doi/10.1/a", "https://w3id.org/pubgraph/", None)
     {'iri': 'https://w3id.org/pubgraph/work/doi/10.1/a', 'loaded': False, 'doi': '10.1/a', 'title': 'doi:10.1/a'}
     """
@@ -75,6 +82,8 @@ def stub_attributes(iri: str, base: str, label: str | None) -> ArticleAttributes
     elif node.isdigit():
         attributes["pmid"] = node
     attributes["title"] = label or (f"PMID {node}" if node.isdigit() else node)
+    if label:
+        attributes.update(reference_facts(label))
     return attributes
 
 

@@ -97,7 +97,8 @@ def citation_network(
 
     With ``include_cited``, works cited by those articles but not loaded join as stubs.
     Node ids are PMIDs (``doi:…`` for works known only by DOI); see the module docstring
-    for the counts each node carries.
+    for the counts each node carries. Without ``include_cited``, ``G.graph["cited_elsewhere"]``
+    counts the works they cite that are not loaded (when there are any).
 
     >>> from graph.store import KnowledgeStore
     >>> G = citation_network(KnowledgeStore.in_memory())
@@ -123,6 +124,9 @@ def citation_network(
             G.add_edge(corpus.node(citing), target)
     for node, count in G.in_degree():
         G.nodes[node]["local_citations"] = count
+    elsewhere = {b for a, b in corpus.links if a in corpus.chosen and b not in corpus.all}
+    if elsewhere and not include_cited:
+        G.graph["cited_elsewhere"] = len(elsewhere)
     return G
 
 
