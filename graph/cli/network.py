@@ -396,7 +396,13 @@ def _cell(value: Any, width: int = 60) -> str:
     type=click.IntRange(1),
     default=5000,
     show_default=True,
-    help="Keep at most this many nodes, the highest by PageRank; the page says when it cut.",
+    help="Keep at most this many nodes, the most connected; the page says when it cut.",
+)
+@click.option(
+    "--isolated",
+    "show_isolated",
+    is_flag=True,
+    help="Also draw nodes without links (hidden by default, counted in the page header).",
 )
 @click.option(
     "--title",
@@ -412,6 +418,7 @@ def render_command(
     size: str,
     layout: str,
     top: int,
+    show_isolated: bool,
     title: str | None,
     where: tuple[str, ...],
     min_weight: int,
@@ -436,13 +443,10 @@ def render_command(
     from ..render.page import render_page
 
     G = _project(kind, store, where, min_weight, include_cited, all_mesh)
-    summary = render_page(G, output, color=color, size=size, layout=layout, top=top, title=title)
-    shown = (
-        f"top {summary.nodes:,} of {summary.total_nodes:,} nodes by PageRank, {summary.edges:,} links"
-        if summary.cut
-        else f"{summary.nodes:,} nodes, {summary.edges:,} links"
+    summary = render_page(
+        G, output, color=color, size=size, layout=layout, top=top, title=title, isolated=show_isolated
     )
     click.echo(
-        f"wrote {summary.path}: {kind} network, {shown}, {summary.bytes / 1e6:.1f} MB in {summary.seconds:.1f} s "
-        "(opens offline in any browser)"
+        f"wrote {summary.path} ({summary.bytes / 1e6:.1f} MB in {summary.seconds:.1f} s; opens offline in any "
+        f"browser): {_described(G)}. Drawn: {summary.notice}"
     )

@@ -64,8 +64,7 @@ _SCRIPT = r"""
 
   var items = new Array(count);
   for (var i = 0; i < count; i++) {
-    items[i] = {id: i, x: N.x[i], y: N.y[i], size: N.size[i], color: data.palette[N.color[i]],
-                label: N.label[i] || undefined};
+    items[i] = {id: i, x: N.x[i], y: N.y[i], size: N.size[i], color: data.palette[N.color[i]]};
   }
   var links = new Array(E.from.length);
   for (var j = 0; j < E.from.length; j++) {
@@ -86,7 +85,26 @@ _SCRIPT = r"""
   var state = {query: "", matches: [], next: 0, hidden: 0};
   var api = {network: network, nodes: nodes, edges: edges, data: data, ready: false};
   window.pubgraph = api;
-  network.once("afterDrawing", function () { api.ready = true; api.readyAt = performance.now(); });
+  network.once("afterDrawing", function () {
+    fitBesideLegend();
+    api.ready = true;
+    api.readyAt = performance.now();
+  });
+  // The opening view fits the nodes in the part of the frame the legend leaves free.
+  function fitBesideLegend() {
+    var frame = byId("pg-network"), legend = byId("pg-legend");
+    var left = legend.offsetWidth + 20, width = frame.clientWidth - left, height = frame.clientHeight;
+    if (!count || width < 200) return;
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    for (var i = 0; i < count; i++) {
+      x0 = Math.min(x0, N.x[i] - N.size[i]); x1 = Math.max(x1, N.x[i] + N.size[i]);
+      y0 = Math.min(y0, N.y[i] - N.size[i]); y1 = Math.max(y1, N.y[i] + N.size[i] + 16);
+    }
+    if (data.axis) y0 -= 60;  // room for the year labels above the nodes
+    var scale = Math.min(1.5, 0.95 * Math.min(width / Math.max(x1 - x0, 1), height / Math.max(y1 - y0, 1)));
+    var centre = {x: (x0 + x1) / 2 - left / 2 / scale, y: (y0 + y1) / 2};
+    network.moveTo({position: centre, scale: scale, animation: false});
+  }
 
   function card(i, withLinks) {
     var box = make("div", null, "pg-card");
@@ -220,6 +238,68 @@ _SCRIPT = r"""
   text(byId("pg-legend-title"), data.colorTitle);
   text(byId("pg-legend-size"), data.sizeTitle);
   text(byId("pg-notice"), data.notice);
+
+  // Labels are drawn here, not by vis-network: largest nodes first, each only where it
+  // collides with no label already drawn, at a fixed screen size, so zooming in shows more.
+  var FONT = 12, PAD_X = 4, PAD_Y = 2, MAX_LABELS = 350, ALWAYS = 40;
+  var order = N.id.slice().sort(function (a, b) { return N.size[b] - N.size[a] || a - b; });
+  var widths = (function () {
+    var measure = document.createElement("canvas").getContext("2d");
+    measure.font = FONT + "px system-ui, sans-serif";
+    return N.label.map(function (label) { return label ? measure.measureText(label).width : 0; });
+  })();
+  api.labels = [];
+  function collides(grid, box, cell) {
+    for (var gx = Math.floor(box[0] / cell); gx <= Math.floor(box[2] / cell); gx++) {
+      for (var gy = Math.floor(box[1] / cell); gy <= Math.floor(box[3] / cell); gy++) {
+        var here = grid[gx + "," + gy];
+        if (!here) continue;
+        for (var m = 0; m < here.length; m++) {
+          var o = here[m];
+          if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return true;
+        }
+      }
+    }
+    return false;
+  }
+  function remember(grid, box, cell) {
+    for (var gx = Math.floor(box[0] / cell); gx <= Math.floor(box[2] / cell); gx++) {
+      for (var gy = Math.floor(box[1] / cell); gy <= Math.floor(box[3] / cell); gy++) {
+        (grid[gx + "," + gy] = grid[gx + "," + gy] || []).push(box);
+      }
+    }
+  }
+  network.on("afterDrawing", function (ctx) {
+    var scale = network.getScale(), frame = byId("pg-network");
+    var width = frame.clientWidth, height = frame.clientHeight, grid = {}, drawn = [], boxes = [];
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.scale(window.devicePixelRatio || 1, window.devicePixelRatio || 1);
+    ctx.font = FONT + "px system-ui, sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = "rgba(255,255,255,0.9)";
+    ctx.fillStyle = "#222";
+    for (var k = 0; k < count && drawn.length < MAX_LABELS; k++) {
+      var i = order[k], body = network.body.nodes[i];
+      if (!N.label[i] || !body || items[i].hidden) continue;
+      if (k >= ALWAYS && N.size[i] * scale < 2.5) break;
+      var at = network.canvasToDOM({x: body.x, y: body.y}), r = N.size[i] * scale;
+      var top = at.y + r + 1, half = widths[i] / 2;
+      var box = [at.x - half - PAD_X, top - PAD_Y, at.x + half + PAD_X, top + FONT + PAD_Y];
+      if (box[2] < 0 || box[0] > width || box[3] < 0 || box[1] > height || collides(grid, box, 64)) continue;
+      remember(grid, box, 64);
+      drawn.push(i);
+      boxes.push(box);
+      ctx.strokeText(N.label[i], at.x, top);
+      ctx.fillText(N.label[i], at.x, top);
+    }
+    ctx.restore();
+    api.labels = drawn;
+    api.labelBoxes = boxes;
+  });
 
   if (data.axis) {
     network.on("beforeDrawing", function (ctx) {

@@ -1,9 +1,8 @@
 """Node positions computed before the page is written, so the browser runs no physics.
 
-- ``force``: a spring layout (Fruchterman-Reingold, networkx) up to ``SPRING_LIMIT`` nodes;
-  past that, communities as disks packed along a spiral (largest first) with each
-  community's nodes on a sunflower spiral by rank, most important at the centre. That costs
-  O(nodes) where force simulation costs O(nodes^2) per step.
+- ``force``: Fruchterman-Reingold per connected component, two-level past ``_force.DIRECT``
+  nodes (communities laid out alone, then placed as disks), components packed as disks,
+  and overlapping discs pushed apart (see ``_force``).
 - ``timeline``: x is the publication year (``year``, else ``first_year``), one column per
   year; within a column nodes are stacked by community, then rank. Nodes without a year
   stand in a column left of the first year.
@@ -19,15 +18,14 @@ from collections.abc import Hashable, Mapping
 
 import networkx as nx
 
+from ._force import spread
 from ._options import LAYOUTS
 
-__all__ = ["LAYOUTS", "SPRING_LIMIT", "force_layout", "node_year", "timeline_layout"]
+__all__ = ["LAYOUTS", "force_layout", "node_year", "timeline_layout"]
 
 Node = Hashable
 Position = tuple[float, float]
-SPRING_LIMIT = 800
 _SPACING = 22.0
-_GOLDEN = math.pi * (3 - math.sqrt(5))
 _YEAR_WIDTH = 180.0
 
 
@@ -42,72 +40,22 @@ def node_year(data: Mapping[str, object]) -> int | None:
 
 
 def force_layout(
-    G: nx.Graph, groups: Mapping[Node, int], ranks: Mapping[Node, float], *, seed: int = 0
+    G: nx.Graph,
+    groups: Mapping[Node, int],
+    ranks: Mapping[Node, float],
+    *,
+    radius: Mapping[Node, float] | None = None,
+    seed: int = 0,
 ) -> dict[Node, Position]:
-    """Positions for the force view (see the module docstring).
+    """Positions for the force view: discs of ``radius`` (default ``_SPACING / 3``) apart.
+
+    ``ranks`` is not used by the force view; it is accepted so every layout takes the same
+    arguments. See ``_force`` for the method.
 
     >>> sorted(force_layout(nx.path_graph(3), {0: 0, 1: 0, 2: 0}, {0: 1, 1: 2, 2: 1}))
     [0, 1, 2]
     """
-    if G.number_of_nodes() <= SPRING_LIMIT:
-        return _spring(G, seed)
-    return _packed_communities(G, groups, ranks)
-
-
-def _spring(G: nx.Graph, seed: int) -> dict[Node, Position]:
-    undirected = G.to_undirected(as_view=True) if G.is_directed() else G
-    scale = _SPACING * 3.5 * math.sqrt(max(G.number_of_nodes(), 1))
-    found = nx.spring_layout(undirected, seed=seed, iterations=80, weight=None, scale=scale)
-    return {node: (float(x), float(y)) for node, (x, y) in found.items()}
-
-
-def _sunflower(count: int) -> list[Position]:
-    """``count`` evenly spread points on a disk, the first at the centre."""
-    return [
-        (_SPACING * math.sqrt(i) * math.cos(i * _GOLDEN), _SPACING * math.sqrt(i) * math.sin(i * _GOLDEN))
-        for i in range(count)
-    ]
-
-
-def _packed_communities(G: nx.Graph, groups: Mapping[Node, int], ranks: Mapping[Node, float]) -> dict[Node, Position]:
-    members: dict[int, list[Node]] = defaultdict(list)
-    for node in G:
-        # Isolated nodes share one block instead of each being a community of one.
-        members[groups.get(node, -1) if G.degree(node) else -2].append(node)
-    blocks = sorted((sorted(m, key=lambda n: -ranks.get(n, 0.0)) for m in members.values()), key=len, reverse=True)
-    centres = _pack([_SPACING * math.sqrt(len(b)) + _SPACING for b in blocks])
-    positions: dict[Node, Position] = {}
-    for block, (cx, cy) in zip(blocks, centres, strict=True):
-        for node, (dx, dy) in zip(block, _sunflower(len(block)), strict=True):
-            positions[node] = (cx + dx, cy + dy)
-    return positions
-
-
-def _pack(radii: list[float]) -> list[Position]:
-    """Centres for disks of decreasing ``radii``: the first in the middle, the rest in rings.
-
-    Each ring is as thick as its first (largest) disk; neighbours in a ring touch at most,
-    as the angle between them spans a chord of the sum of their radii.
-
-    >>> _pack([2.0, 1.0, 1.0])
-    [(0.0, 0.0), (3.0, 0.0), (2.3333333333333335, 1.8856180831641267)]
-    """
-    if not radii:
-        return []
-    centres = [(0.0, 0.0)]
-    inner, ring, angle, thickness, previous, first = radii[0], 0.0, 0.0, 0.0, 0.0, 0.0
-    for radius in radii[1:]:
-        step = 2 * math.asin(min(1.0, (previous + radius) / (2 * ring))) if ring else 0.0
-        closing = 2 * math.asin(min(1.0, (first + radius) / (2 * ring))) if ring else 0.0
-        if not ring or angle + step > 2 * math.pi - closing:
-            if ring:
-                inner = ring + thickness
-            ring, angle, thickness, first = inner + radius, 0.0, radius, radius
-        else:
-            angle += step
-        centres.append((ring * math.cos(angle), ring * math.sin(angle)))
-        previous = radius
-    return centres
+    return spread(G, groups, radius if radius is not None else dict.fromkeys(G, _SPACING / 3), seed=seed)
 
 
 def timeline_layout(

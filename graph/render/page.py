@@ -27,12 +27,12 @@ from ..store.files import atomic_output
 from ._assets import vis_assets
 from ._template import PAGE
 from .layout import LAYOUTS, force_layout, node_year, timeline_layout
+from .select import select_view
 from .style import COLOR_BY, SIZE_BY, Colouring, colouring, short_label, sizes
 
 __all__ = ["COLOR_BY", "LAYOUTS", "SIZE_BY", "PageSummary", "render_page"]
 
 Node = Hashable
-_LABELLED = 40
 _KIND_TITLES = {
     "citation": "Citation network",
     "cocitation": "Co-citation network",
@@ -57,10 +57,13 @@ class PageSummary:
     total_edges: int
     bytes: int
     seconds: float
+    hidden: int = 0
+    notice: str = ""
 
     @property
     def cut(self) -> bool:
-        return self.nodes < self.total_nodes
+        """Whether nodes with links were left out (by ``top``, or the cited works' threshold)."""
+        return self.nodes + self.hidden < self.total_nodes
 
 
 def render_page(
@@ -73,11 +76,14 @@ def render_page(
     top: int = 5000,
     title: str | None = None,
     seed: int = 0,
+    isolated: bool = False,
 ) -> PageSummary:
     """Write ``G`` as one offline HTML page at ``path``.
 
     ``color``: community | year | journal; ``size``: citations | pagerank | degree;
-    ``layout``: force | timeline.
+    ``layout``: force | timeline. Which nodes are drawn (nodes without links are hidden
+    unless ``isolated``; a cut to ``top`` keeps the most connected part) is
+    ``select.select_view``'s rule; the page header says what it left out.
 
     >>> import tempfile
     >>> G = nx.DiGraph([("2", "1")], kind="citation")
@@ -88,9 +94,11 @@ def render_page(
     started = time.perf_counter()
     _check(G, color, size, layout, top)
     ranks = pagerank(G)
-    shown = _cut(G, ranks, top)
+    view = select_view(G, ranks, top, isolated=isolated)
+    shown = view.graph
     groups = communities(shown, method=default_community_method(shown.number_of_nodes()), seed=seed)
     payload = _payload(G, shown, ranks, groups, color, size, layout, seed)
+    payload["notice"] = _notice(shown, view.notice, _filters(G))
     page = _page(payload, title or _KIND_TITLES.get(str(G.graph.get("kind")), "Network"))
     written = _write(Path(path), page)
     return PageSummary(
@@ -101,6 +109,8 @@ def render_page(
         G.number_of_edges(),
         written,
         time.perf_counter() - started,
+        view.hidden,
+        payload["notice"],
     )
 
 
@@ -112,14 +122,6 @@ def _check(G: nx.Graph, color: str, size: str, layout: str, top: int) -> None:
         raise NetworkError(f"--top must be 1 or more, not {top}")
     if G.number_of_nodes() == 0:
         raise NetworkError("the network is empty, so there is nothing to draw; widen --where or lower --min-weight")
-
-
-def _cut(G: nx.Graph, ranks: Mapping[Node, float], top: int) -> nx.Graph:
-    if G.number_of_nodes() <= top:
-        return G
-    order = {node: i for i, node in enumerate(G)}
-    kept = sorted(G, key=lambda n: (-ranks.get(n, 0.0), order[n]))[:top]
-    return G.subgraph(sorted(kept, key=order.__getitem__)).copy()
 
 
 def _payload(
@@ -139,7 +141,7 @@ def _payload(
     if layout == "timeline":
         positions, axis = timeline_layout(shown, groups, ranks, seed=seed)
     else:
-        positions, axis = force_layout(shown, groups, ranks, seed=seed), None
+        positions, axis = force_layout(shown, groups, ranks, radius=radius, seed=seed), None
     ys = [positions[n][1] for n in nodes]
     years = [y for y in (node_year(shown.nodes[n]) for n in nodes) if y is not None]
     return {
@@ -151,7 +153,6 @@ def _payload(
         "colorTitle": scheme.title,
         "sizeTitle": size_title,
         "facts": _facts(shown, nodes, ranks, groups),
-        "notice": _notice(G, shown),
         "years": [min(years), max(years)] if years else None,
         "axis": [[x, label] for x, label in axis] if axis is not None else None,
         "bounds": [min(ys, default=0.0), max(ys, default=0.0)],
@@ -167,7 +168,6 @@ def _node_columns(
     ranks: Mapping[Node, float],
     groups: Mapping[Node, int],
 ) -> dict[str, list[Any]]:
-    labelled = set(sorted(nodes, key=lambda n: -radius[n])[:_LABELLED])
     columns: dict[str, list[Any]] = {
         k: []
         for k in ("id", "key", "x", "y", "size", "color", "label", "title", "authors", "journal", "year", "pmid", "doi")
@@ -181,7 +181,7 @@ def _node_columns(
         columns["y"].append(round(y, 1))
         columns["size"].append(round(radius[node], 2))
         columns["color"].append(scheme.index[node])
-        columns["label"].append(short_label(node, data) if node in labelled else "")
+        columns["label"].append(short_label(node, data))
         columns["title"].append(str(data.get("title") or data.get("label") or node))
         columns["authors"].append(str(data.get("authors", "")))
         columns["journal"].append(str(data.get("journal", "")))
@@ -212,13 +212,14 @@ def _facts(G: nx.Graph, nodes: list[Node], ranks: Mapping[Node, float], groups: 
     return {"names": [name.replace("_", " ") for name in present] + ["PageRank", "community"], "values": values}
 
 
-def _notice(G: nx.Graph, shown: nx.Graph) -> str:
+def _notice(shown: nx.Graph, view: str, filters: str) -> str:
+    nodes, links = shown.number_of_nodes(), shown.number_of_edges()
+    counts = f"{nodes:,} node{'s' * (nodes != 1)}, {links:,} link{'s' * (links != 1)}."
+    return " ".join(part for part in (counts, view, filters) if part)
+
+
+def _filters(G: nx.Graph) -> str:
     parts = []
-    if shown.number_of_nodes() < G.number_of_nodes():
-        parts.append(
-            f"Showing the top {shown.number_of_nodes():,} of {G.number_of_nodes():,} nodes by PageRank "
-            f"({shown.number_of_edges():,} of {G.number_of_edges():,} links)."
-        )
     if G.graph.get("where"):
         parts.append(f"Filter: {G.graph['where']}.")
     if G.graph.get("min_weight", 1) > 1:

@@ -17,7 +17,7 @@ import networkx as nx
 from ._options import COLOR_BY, SIZE_BY
 from .layout import node_year
 
-__all__ = ["COLOR_BY", "SIZE_BY", "Colouring", "colouring", "short_label", "sizes"]
+__all__ = ["COLOR_BY", "LABEL_LIMIT", "SIZE_BY", "Colouring", "colouring", "short_label", "sizes"]
 
 Node = Hashable
 _QUALITATIVE = (
@@ -38,6 +38,7 @@ _VIRIDIS = ("#440154", "#46327e", "#365c8d", "#277f8e", "#1fa187", "#4ac16d", "#
 _GREY = "#b8b8b8"
 _MIN_SIZE, _MAX_SIZE = 6.0, 34.0
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd"}
+LABEL_LIMIT = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,17 +85,30 @@ def _leaders(G: nx.Graph, groups: Mapping[Node, int], ranks: Mapping[Node, float
 
 
 def short_label(node: Node, data: Mapping[str, object]) -> str:
-    """'Onoki 2018' for a work, the label (cut to 40 characters) for anything else.
+    """At most ``LABEL_LIMIT`` characters naming a node on the map.
+
+    Works: first author's family name and year; works known only from a reference list
+    without an author in it: journal and year, else "PMID n". Others: their label, cut.
 
     >>> short_label("28993889", {"first_author": "Takahiro Onoki", "year": 2018})
     'Onoki 2018'
+    >>> short_label("1", {"loaded": False, "pmid": "1", "journal": "J Exp Med", "year": 2000})
+    'J Exp Med 2000'
+    >>> short_label("7", {"loaded": False, "pmid": "7", "title": "PMID 7"})
+    'PMID 7'
     """
+    year = f" {data['year']}" if isinstance(data.get("year"), int) else ""
     if data.get("first_author"):
-        words = [w for w in str(data["first_author"]).split() if w.rstrip(".").lower() not in _SUFFIXES]
-        family = words[-1] if words else str(data["first_author"])
-        return f"{family} {data['year']}" if data.get("year") else family
-    text = str(data.get("label") or data.get("title") or node)
-    return text if len(text) <= 40 else text[:39] + "\u2026"
+        words = [w for w in str(data["first_author"]).split() if w.rstrip(".,").lower() not in _SUFFIXES]
+        return _cut(words[-1] if words else str(data["first_author"]), year)
+    if data.get("loaded") is False and (data.get("journal") or data.get("pmid")):
+        return _cut(str(data["journal"]), year) if data.get("journal") else f"PMID {data['pmid']}"
+    return _cut(str(data.get("label") or data.get("title") or node), "")
+
+
+def _cut(text: str, tail: str) -> str:
+    room = LABEL_LIMIT - len(tail)
+    return (text if len(text) <= room else text[: room - 1].rstrip() + "\u2026") + tail
 
 
 def _qualitative(

@@ -129,8 +129,13 @@ def test_render_writes_an_offline_page(corpus_store: Path, tmp_path: Path) -> No
         ["render", "citation", "-o", out, "--top", "4", "--layout", "timeline", "--store", corpus_store]
     )
     assert code == 0
-    assert stdout.startswith(f"wrote {out}: citation network, top 4 of 6 nodes by PageRank, ")
-    assert "Showing the top 4 of 6 nodes by PageRank" in out.read_text(encoding="utf-8")
+    said = (
+        "Showing the 4 most connected of 6 nodes (5 of 8 links); raise --top to see more. "
+        "1 node without links on this map is hidden (--isolated shows it)."
+    )
+    assert stdout.startswith(f"wrote {out} (")
+    assert stdout.endswith(f"): citation network of 6 nodes and 8 links. Drawn: 4 nodes, 5 links. {said}\n")
+    assert said in out.read_text(encoding="utf-8")
 
 
 def test_help_teaches_with_examples() -> None:

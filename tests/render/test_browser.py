@@ -170,7 +170,7 @@ def test_timeline_page_loads(browser: Any, demo_citations: nx.DiGraph, tmp_path:
     visit = Visit(browser, path)
     try:
         assert visit("pubgraph.nodes.length") == 20
-        assert "Showing the top 20 of" in visit.page.locator("#pg-notice").inner_text()
+        assert "Showing the 20 most connected of" in visit.page.locator("#pg-notice").inner_text()
         assert visit.errors == [] and visit.blocked == []
     finally:
         visit.close()

@@ -53,19 +53,22 @@ def test_columns_and_counts(tmp_path: Path) -> None:
     assert len(data["nodes"]["x"]) == 5 and len(data["edges"]["from"]) == 6
     assert data["legend"] == [["J A", 0], ["J B", 1], ["J C", 2]]
     assert data["sizeTitle"] == "Size: citations in the store"
-    assert data["years"] == [2001, 2009] and data["notice"] == ""
+    assert data["years"] == [2001, 2009] and data["notice"] == "5 nodes, 6 links."
     sizes = dict(zip(data["nodes"]["key"], data["nodes"]["size"], strict=True))
     assert sizes["1001"] > sizes["1004"]  # 4 citations against 1
     assert data["facts"]["names"] == ["citations", "PageRank", "community"]
 
 
-def test_large_graphs_are_cut_by_pagerank_and_say_so(tmp_path: Path) -> None:
+def test_large_graphs_keep_their_most_connected_part_and_say_so(tmp_path: Path) -> None:
     G = small_graph()
+    G.add_edges_from([("1006", "1007"), ("1008", "1001")])  # a pair apart, and a work citing one
     summary = render_page(G, tmp_path / "map.html", top=3)
-    assert (summary.nodes, summary.total_nodes, summary.cut) == (3, 5, True)
+    assert (summary.nodes, summary.total_nodes, summary.cut) == (3, 8, True)
     data = _data(tmp_path / "map.html")
-    assert set(data["nodes"]["key"]) == {"1001", "1002", "1003"}  # the most cited, so highest PageRank
-    assert data["notice"].startswith("Showing the top 3 of 5 nodes by PageRank (3 of 6 links).")
+    assert set(data["nodes"]["key"]) == {"1001", "1002", "1003"}  # core number 2, then PageRank
+    assert data["notice"] == (
+        "3 nodes, 3 links. Showing the 3 most connected of 8 nodes (3 of 8 links); raise --top to see more."
+    )
 
 
 def test_timeline_and_year_colours(tmp_path: Path) -> None:
