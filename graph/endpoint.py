@@ -18,13 +18,9 @@ named graphs as the default graph, as every other query through pubgraph does.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import os
 import shutil
-import signal
 import socket
-import sys
 import sysconfig
 import threading
 from collections.abc import Iterable
@@ -36,15 +32,14 @@ from .endpoint_http import EndpointServer, Settings
 from .endpoint_page import query_page
 from .endpoint_pool import WorkerPool
 from .endpoint_protocol import allowed_host_names
-from .errors import EndpointError, GraphError, StoreError, StoreLockedError
+from .errors import EndpointError, GraphError, StoreLockedError
 from .model.namespaces import PREFIXES
-from .store.oxigraph import store_path
+from .store.oxigraph import KnowledgeStore, store_path
 
 __all__ = [
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "Endpoint",
-    "die_with_parent",
     "lock_holder",
     "oxigraph_binary",
     "serve",
@@ -54,7 +49,6 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 _LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 _ANY_ADDRESS = ("0.0.0.0", "::", "")
-_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 # Answers up to this size are sent whole with their true status; longer ones stream.
 _BUFFER_LIMIT = 4 << 20
 
@@ -150,8 +144,7 @@ def serve(
     endpoint cannot start (port in use, store unreadable).
     """
     where = store_path(store)
-    if not (where / "CURRENT").exists():
-        raise StoreError(f"no store at {where}: build one first (pubgraph build FILES, or pubgraph demo)")
+    KnowledgeStore.open(where, read_only=True).close()  # names a missing store; rolls back a killed load
     holder = lock_holder(where)
     if writable and holder:
         raise StoreLockedError(_locked(where, holder))
@@ -175,16 +168,6 @@ def serve(
     return Endpoint(
         url, where, writable, _warnings(where, host, holder, writable, allow_federation), server, pool, thread
     )
-
-
-def die_with_parent() -> None:
-    """In a child process (before exec, or first thing after): get SIGTERM when the thread
-    that started it ends or its process dies, even by SIGKILL, so no worker or server
-    outlives ``pubgraph serve`` (Linux prctl(2) PR_SET_PDEATHSIG; a no-op elsewhere).
-    Start such children from a thread that lives as long as they should."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _listen(host: str, port: int) -> EndpointServer:

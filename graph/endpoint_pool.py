@@ -2,7 +2,7 @@
 when its request overruns the time limit, and replaced.
 
 Workers are started by one long-lived thread, since Linux's PR_SET_PDEATHSIG (which
-every worker sets, see :func:`graph.endpoint.die_with_parent`) fires when the *thread*
+every worker sets, see :func:`graph.processes.die_with_parent`) fires when the *thread*
 that started the process ends: the HTTP server's request threads live for one request.
 """
 

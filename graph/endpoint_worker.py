@@ -192,7 +192,7 @@ def _open(location: str, writable: bool) -> ox.Store:
 
 def main(argv: list[str] | None = None) -> int:
     """Open the store, say ready, then answer requests until stdin closes."""
-    from .endpoint import die_with_parent
+    from .processes import die_with_parent
 
     parser = argparse.ArgumentParser(prog="python -m graph.endpoint_worker")
     parser.add_argument("store")

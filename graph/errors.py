@@ -62,7 +62,7 @@ class NetworkError(GraphError):
 
 
 class EndpointError(GraphError):
-    """The local SPARQL endpoint (Oxigraph's server) cannot be started or stopped."""
+    """The local SPARQL endpoint (pubgraph serve) cannot be started or stopped."""
 
 
 class RemoteError(GraphError):

@@ -236,7 +236,7 @@ def test_start_failures_are_clear(store: Path, tmp_path: Path, endpoint: Endpoin
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "CURRENT").write_text("MANIFEST-000404\n")
-    with pytest.raises(EndpointError, match=rf"^the query workers cannot open {broken}: "):
+    with pytest.raises(StoreError, match=rf"^cannot open the store at {broken}: "):
         serve(broken, port=free_port())
 
 

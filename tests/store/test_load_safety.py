@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import requests
 from conftest import article_xml, run_cli, write_xml
 
 import graph
+from graph.endpoint import serve
 from graph.errors import StoreError
 from graph.pipeline import _stage
 from graph.store.checkpoint import Checkpoint
@@ -353,3 +355,15 @@ def test_the_part_file_of_a_live_conversion_is_left_alone(tmp_path: Path) -> Non
         fcntl.flock(held, fcntl.LOCK_EX)  # as the writer holds it
         assert run_cli(["convert", source, "-o", out, "--jobs", "1"])[0] == 0
     assert busy.exists() and out.exists()
+
+
+def test_serve_rolls_back_a_killed_load_before_answering(corpus: tuple[Path, Path]) -> None:
+    store, second = corpus
+    before = quads_of(store)
+    done = run_and_stop(_DIE_IN_THE_LOAD.format(signal="SIGKILL", after=""), "build", second, "--store", store)
+    assert done.returncode == -signal.SIGKILL
+    with serve(store, port=0, workers=1) as endpoint:
+        assert not Checkpoint(store).exists()
+        answer = requests.get(endpoint.query_url, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}, timeout=30)
+    assert answer.ok
+    assert quads_of(store, without_interruption_notes=True) == before
