@@ -122,6 +122,16 @@ def _check(G: nx.Graph, color: str, size: str, layout: str, top: int) -> None:
         raise NetworkError(f"--top must be 1 or more, not {top}")
     if G.number_of_nodes() == 0:
         raise NetworkError("the network is empty, so there is nothing to draw; widen --where or lower --min-weight")
+    kind = G.graph.get("kind", "this")
+    if color == "year" and not any(node_year(data) is not None for _n, data in G.nodes(data=True)):
+        raise NetworkError(
+            f"--color year: the nodes of the {kind} network carry no year (only works and people do); "
+            "use --color community"
+        )
+    if color == "journal" and not any(data.get("journal") for _n, data in G.nodes(data=True)):
+        raise NetworkError(
+            f"--color journal: the nodes of the {kind} network carry no journal (only works do); use --color community"
+        )
 
 
 def _payload(

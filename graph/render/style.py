@@ -155,7 +155,9 @@ def sizes(G: nx.Graph, by: str, ranks: Mapping[Node, float]) -> tuple[dict[Node,
     """Node radius in pixels, and the legend line saying what it shows.
 
     ``citations`` reads the nodes' ``citations`` (works), else ``articles`` (people,
-    terms, journals), else the weighted in-degree or degree.
+    terms, journals), else the weighted in-degree or degree. In a citation network with
+    works known only from reference lists, a loaded record is drawn at least as large as
+    the largest of those it cites, whatever the rule.
 
     >>> radius, title = sizes(nx.Graph([("a", "b"), ("a", "c")]), "degree", {})
     >>> radius["a"] > radius["b"], title
@@ -164,6 +166,13 @@ def sizes(G: nx.Graph, by: str, ranks: Mapping[Node, float]) -> tuple[dict[Node,
     values, title = _values(G, by, ranks)
     largest = max(values.values(), default=0.0) or 1.0
     radius = {n: _MIN_SIZE + (_MAX_SIZE - _MIN_SIZE) * math.sqrt(max(v, 0.0) / largest) for n, v in values.items()}
+    if G.is_directed() and any(loaded is False for _n, loaded in G.nodes(data="loaded")):
+        # The records loaded are what the map is about: never smaller than the works they cite.
+        for node, loaded in G.nodes(data="loaded"):
+            if loaded is not False:
+                cited = [radius[m] for m in G.successors(node) if G.nodes[m].get("loaded") is False]
+                radius[node] = max([radius[node], *cited])
+        title += "; records loaded at least as large as the works they cite"
     return radius, title
 
 

@@ -107,3 +107,31 @@ def test_empty_networks_are_refused(tmp_path: Path) -> None:
     with pytest.raises(NetworkError, match=r"^the network is empty, so there is nothing to draw"):
         render_page(nx.DiGraph(), tmp_path / "map.html")
     assert not (tmp_path / "map.html").exists()
+
+
+@pytest.mark.parametrize("color", ["year", "journal"])
+def test_colours_the_nodes_cannot_carry_are_refused(tmp_path: Path, color: str) -> None:
+    G = nx.Graph(kind="mesh")
+    G.add_node("D000001", label="Calcimycin", articles=2)
+    G.add_node("D000002", label="Temefos", articles=1)
+    G.add_edge("D000001", "D000002", weight=1)
+    only = {"year": "works and people", "journal": "works"}[color]
+    message = f"--color {color}: the nodes of the mesh network carry no {color} (only {only} do); use --color community"
+    with pytest.raises(NetworkError, match=r"^" + re.escape(message) + "$"):
+        render_page(G, tmp_path / "map.html", color=color)
+    assert not (tmp_path / "map.html").exists()
+
+
+def test_loaded_records_are_never_smaller_than_the_works_they_cite(tmp_path: Path) -> None:
+    G = nx.DiGraph(kind="citation")
+    G.add_node("1", pmid="1", loaded=True, citations=0, first_author="A Loaded", year=2020)
+    G.add_node("2", pmid="2", loaded=True, citations=1, first_author="B Loaded", year=2021)
+    for i in range(3, 8):
+        G.add_node(str(i), pmid=str(i), loaded=False, citations=9 - i, title=f"J Test. 200{i};1:1")
+        G.add_edge("1", str(i))
+    G.add_edge("2", "1")
+    render_page(G, tmp_path / "map.html", size="citations")
+    data = _data(tmp_path / "map.html")
+    size = dict(zip(data["nodes"]["key"], data["nodes"]["size"], strict=True))
+    assert size["1"] >= max(size[str(i)] for i in range(3, 8))
+    assert data["sizeTitle"].endswith("; records loaded at least as large as the works they cite")
