@@ -91,6 +91,9 @@ def atomic_output(path: Path, *, compress: bool | None = None) -> Iterator[IO[by
 def prepared_parent(path: Path) -> Iterator[None]:
     """Create ``path``'s missing parent folders; remove them again if the block fails."""
     created = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    nearest = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+    if nearest is not None and not nearest.is_dir():
+        raise OutputError(f"cannot write {path}: {nearest} is a file, not a folder")
     with output_errors(path):
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
