@@ -1,15 +1,18 @@
 """PubMed XML: efetch output, the annual baseline and the daily update files.
 
 Streams :class:`~graph.records.Article` and :class:`~graph.records.Deletion` records in
-constant memory with lxml ``iterparse``, clearing each record once read. Roots
-``PubmedArticleSet`` (current) and ``MedlineCitationSet`` (legacy, no ``PubmedData``)
-are accepted; elements follow the NLM DTD ``pubmed_250101.dtd``.
+constant memory with an lxml pull parser fed in small blocks, clearing each record once
+read. Roots ``PubmedArticleSet`` (current) and ``MedlineCitationSet`` (legacy, no
+``PubmedData``) are accepted; elements follow the NLM DTD ``pubmed_250101.dtd``. The
+external DTD is never read (no file, no network); entities declared in the document's
+internal subset are expanded (libxml2 refuses expansion bombs), any other is an error.
 """
 
 from __future__ import annotations
 
+import html.entities
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -47,6 +50,7 @@ _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "Delete
 _YEAR_RE = re.compile(r"\b(1[5-9]\d\d|2[01]\d\d)\b")
 _LINE_RE = re.compile(r"(\bline )(\d+)")
 _MATHML = "{http://www.w3.org/1998/Math/MathML}"
+_ANY_MATHML = _MATHML + "*"
 
 
 def sniff(head: bytes) -> bool:
@@ -62,49 +66,173 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
     """Yield the records of one PubMed XML stream, in document order.
 
     ``path`` is used in error messages only; ``line_offset`` is added to the line numbers
-    they give (for chunks cut out of a larger document by :func:`split`).
+    they give (for chunks cut out of a larger document by :func:`split`). Every record
+    before a fault in the XML is yielded before the :class:`~graph.errors.InputError`
+    that names the fault's line.
+
+    >>> import io
+    >>> xml = b"<PubmedArticleSet><DeleteCitation><PMID>7</PMID></DeleteCitation></PubmedArticleSet>"
+    >>> [record.pmid for record in read(io.BytesIO(xml), Path("deleted.xml"))]
+    ['7']
     """
-    context = etree.iterparse(
-        stream,
-        events=("end",),
+    # A pull parser fed in small blocks: lxml's iterparse drops the records it parsed
+    # in the block that holds an error (lxml 6.2 reads 32 kB before yielding anything).
+    parser = etree.XMLPullParser(
+        events=("start", "end"),
         tag=_RECORD_TAGS,
-        resolve_entities=False,
+        resolve_entities="internal",  # the internal DTD subset's; never a file or URL
         no_network=True,
         load_dtd=False,
         huge_tree=True,
     )
-    last_pmid = None
-    try:
-        for _event, elem in context:
+    reading = _Reading(path, line_offset)
+    block = _without_external_dtd(stream.read(_FEED_SIZE))
+    while True:
+        try:
+            if block:
+                parser.feed(block)
+            else:
+                reading.root = parser.close()
+        except etree.XMLSyntaxError as err:
+            yield from reading.records(parser.read_events())
+            raise reading.error(err) from err
+        yield from reading.records(parser.read_events())
+        if not block:
+            break
+        block = stream.read(_FEED_SIZE)
+    _check_root(reading.root, path)
+
+
+_FEED_SIZE = 64 << 10
+_STRING = rb"(?:\"[^\"]*\"|'[^']*')"
+_EXTERNAL_ID = rb"(\s+(?:PUBLIC\s+" + _STRING + rb"\s+|SYSTEM\s+)" + _STRING + rb")"
+_EXTERNAL_DTD_RE = re.compile(rb"<!DOCTYPE\s+[^\s\[>]+" + _EXTERNAL_ID)
+
+
+def _without_external_dtd(head: bytes) -> bytes:
+    """``head`` with the DOCTYPE's external identifier blanked out (lines kept).
+
+    The external DTD is never read. Said so, libxml2 takes the internal subset as all
+    there is, and an entity declared nowhere (``&nbsp;``) is an error where it stands,
+    not a warning once the whole file has been read.
+    """
+    root = _ROOT_RE.search(head)
+    doctype = _EXTERNAL_DTD_RE.search(head, 0, root.start() if root else 0)
+    if doctype is None:
+        return head
+    start, end = doctype.span(1)
+    blank = bytes(b if b in b"\r\n" else 32 for b in head[start:end])
+    return head[:start] + blank + head[end:]
+
+
+class _Reading:
+    """What one read has got to: the records' events in, the context of errors out."""
+
+    def __init__(self, path: Path, line_offset: int) -> None:
+        self.path, self.line_offset = path, line_offset
+        self.root: etree._Element | None = None
+        self.last_pmid: str | None = None
+        self.opened: etree._Element | None = None  # the record being read
+
+    def records(self, events: Iterator[tuple[str, etree._Element]]) -> Iterator[Record]:
+        path = self.path
+        for event, elem in events:
+            if event == "start":
+                self.opened = elem
+                continue
             tag = elem.tag
             if tag == "MedlineCitation":
                 parent = elem.getparent()
                 if parent is not None and parent.tag == "PubmedArticle":
                     continue  # read with its PubmedArticle, which carries PubmedData
-                yield _article(elem, None, path)
+                yield self._seen(_article(elem, None, path))
             elif tag == "DeleteCitation":
                 for pmid_elem in elem.iterfind("PMID"):
                     pmid = normalize_pmid(pmid_elem.text)
                     if pmid:
                         yield Deletion(pmid)
             elif tag == "PubmedArticle":
-                record = _article(elem.find("MedlineCitation"), elem.find("PubmedData"), path)
-                last_pmid = record.pmid
-                yield record
+                yield self._seen(_article(elem.find("MedlineCitation"), elem.find("PubmedData"), path))
             else:
-                record = _book(elem, path)
-                last_pmid = record.pmid
-                yield record
+                yield self._seen(_book(elem, path))
+            self.opened = None
             _release(elem)
-    except etree.XMLSyntaxError as err:
-        if line_offset == 0 and getattr(context, "root", None) is None and err.lineno <= 1:
-            raise InputError(f"{path}: empty file or not XML ({err.msg})") from err
-        where = f" (after PMID {last_pmid})" if last_pmid else ""
-        line = err.lineno + line_offset
+
+    def _seen(self, record: Article) -> Article:
+        self.last_pmid = record.pmid
+        return record
+
+    def error(self, err: etree.XMLSyntaxError) -> InputError:
+        """The parser's error as one line naming the file, the line and the record."""
+        path, line = self.path, (err.lineno or 0) + self.line_offset
+        if err.code == _DOCUMENT_EMPTY and self.line_offset == 0 and self.last_pmid is None:
+            return InputError(f"{path}: empty file or not XML ({err.msg})")
+        entity = _UNDEFINED_ENTITY_RE.search(err.msg or "")
+        if entity and err.code in _UNDEFINED_ENTITY:
+            name = entity.group(1)
+            return InputError(f"{path}: undefined entity &{name}; at line {line}{self._where()}: {_entity_fix(name)}")
+        limit = _limit(err)
+        if limit:
+            return InputError(f"{path}: line {line}{self._where()}: {limit}")
+        where = f" (after PMID {self.last_pmid})" if self.last_pmid else ""
         # libxml2's message names lines of the piece too: make them lines of the file.
-        detail = _LINE_RE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + line_offset}", err.msg)
-        raise InputError(f"{path}: malformed XML at line {line}{where}: {detail}") from err
-    root = context.root if hasattr(context, "root") else None
+        detail = _LINE_RE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + self.line_offset}", err.msg or "")
+        return InputError(f"{path}: malformed XML at line {line}{where}: {detail}")
+
+    def _where(self) -> str:
+        opened = self.opened
+        if opened is not None and opened.tag != "DeleteCitation":
+            pmid_elem = next(opened.iter("PMID"), None)
+            pmid = normalize_pmid(pmid_elem.text) if pmid_elem is not None else None
+            if pmid:
+                return f", in the record of PMID {pmid}"
+        return f" (after PMID {self.last_pmid})" if self.last_pmid else ""
+
+
+_DOCUMENT_EMPTY = etree.ErrorTypes.ERR_DOCUMENT_EMPTY
+_UNDEFINED_ENTITY = (etree.ErrorTypes.ERR_UNDECLARED_ENTITY, etree.ErrorTypes.WAR_UNDECLARED_ENTITY)
+_RESOURCE_LIMIT = 114  # XML_ERR_RESOURCE_LIMIT, which lxml 5 does not name
+_UNDEFINED_ENTITY_RE = re.compile(r"Entity '([^']+)' not defined")
+# libxml2's advice names its own options (XML_PARSE_HUGE, xmlCtxtSet…): useless to a user.
+_HINT_RE = re.compile(r"[,;]?\s*(try|use|see) (XML_PARSE_HUGE|xmlCtxtSet)\w*( option)?\.?")
+
+
+def _entity_fix(name: str) -> str:
+    """What to do about an entity reference that nothing declares.
+
+    >>> _entity_fix("nbsp")
+    'PubMed XML declares no entities: write the character it stands for instead, as itself or as &#160;'
+    """
+    fix = "PubMed XML declares no entities: write the character it stands for instead"
+    code = html.entities.name2codepoint.get(name)
+    return f"{fix}, as itself or as &#{code};" if code else fix
+
+
+def _limit(err: etree.XMLSyntaxError) -> str | None:
+    """What to tell the user about an input beyond one of libxml2's limits; None if it is not."""
+    message = err.msg or ""
+    if "Excessive depth" in message:  # libxml2's limit is 2,048 levels
+        return (
+            "markup nested more than 2,000 levels deep, deeper than the XML parser reads "
+            "(PubMed records nest a few levels): fix or remove that record"
+        )
+    if "amplification" in message:  # libxml2 2.12 gives it the code of an entity loop
+        return (
+            "the entities declared in the file's DTD expand to far more text than the file holds, "
+            "which the XML parser refuses; replace the entity references with the text they stand for"
+        )
+    if err.code == etree.ErrorTypes.ERR_ENTITY_LOOP:
+        return "an entity declared in the file's DTD refers to itself: fix the DTD's <!ENTITY> declarations"
+    if err.code == _RESOURCE_LIMIT or "XML_PARSE_HUGE" in message:
+        reason = _HINT_RE.sub("", message.split(", line ")[0]).strip()
+        return (
+            f"a text, name or attribute value is larger than the XML parser accepts ({reason}); "
+            "PubMed's are far smaller: shorten or remove it"
+        )
+    return None
+
+
+def _check_root(root: etree._Element | None, path: Path) -> None:
     if root is None:
         raise InputError(f"{path}: empty file: no XML document")
     if root.tag not in _ROOTS:
@@ -112,7 +240,6 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
 
 
 _ROOT_RE = re.compile(rb"<(PubmedArticleSet|MedlineCitationSet|PubmedBookArticleSet)(\s[^>]*)?>")
-_DECLARATION_RE = re.compile(rb"^\s*<\?xml[^>]*\?>")
 _CUT_TAGS = {
     b"PubmedArticleSet": (b"</PubmedArticle>", b"</PubmedBookArticle>", b"</DeleteCitation>"),
     b"PubmedBookArticleSet": (b"</PubmedBookArticle>", b"</DeleteCitation>"),
@@ -132,10 +259,25 @@ def split(stream: BinaryIO, chunk_size: int = 2 << 20) -> Iterator[tuple[bytes, 
     root = _ROOT_RE.search(head)
     if root is None:
         return None
-    declaration = _DECLARATION_RE.match(head)
-    prefix = (declaration.group(0).strip() if declaration else b"") + root.group(0)
+    # Each piece starts as the file does: XML declaration, DOCTYPE with its internal
+    # subset (the entities it declares), root start tag. Lines of the prolog are lines
+    # of every piece: the pieces' line offsets count from there.
+    prefix = head[: root.end()]
     closing = b"</" + root.group(1) + b">"
+    if not _whole_prolog(prefix + closing, root.group(1)):
+        return None  # the root tag was matched inside a comment or the DTD: read as a whole
     return _chunks(stream, head, root.end(), prefix, closing, _CUT_TAGS[root.group(1)], chunk_size)
+
+
+def _whole_prolog(document: bytes, root: bytes) -> bool:
+    try:
+        parsed = etree.fromstring(document, _PROLOG_PARSER)
+    except etree.XMLSyntaxError:
+        return False
+    return parsed.tag == root.decode()
+
+
+_PROLOG_PARSER = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False)
 
 
 def _chunks(
@@ -147,7 +289,7 @@ def _chunks(
     cut_tags: tuple[bytes, ...],
     size: int,
 ) -> Iterator[tuple[bytes, int]]:
-    line = head.count(b"\n", 0, start)
+    line = 0  # newlines of the file between the prolog and the buffer
     buffer = head[start:]
     while True:
         block = stream.read(size)
@@ -187,6 +329,9 @@ def _flat(elem: etree._Element | None) -> str:
 
     Spaces between inline elements are text (``<i>Staphylococcus</i> <i>aureus</i>``);
     inside MathML they are layout of the pretty-printed markup, and go.
+
+    >>> _flat(etree.fromstring("<T>A <i>b<sup>2</sup></i> <!-- c -->d</T>"))
+    'A b2 d'
     """
     if elem is None:
         return ""
@@ -194,37 +339,54 @@ def _flat(elem: etree._Element | None) -> str:
     return " ".join(text.split())
 
 
-def _inline_text(elem: etree._Element) -> Iterator[str]:
-    if elem.text:
-        yield elem.text
-    for child in elem:
+def _inline_text(root: etree._Element) -> Iterable[str]:
+    """The text pieces of ``root`` in document order (comments' and PIs' tails, not their
+    text). Neither way recurses in Python: markup may nest as deep as libxml2 allows
+    (2,048 levels), deeper than Python's stack."""
+    if next(root.iter(_ANY_MATHML), None) is None:
+        return root.itertext()  # in C
+    return _math_aware_text(root)
+
+
+def _math_aware_text(root: etree._Element) -> list[str]:
+    parts = [root.text] if root.text else []
+    # (element, its remaining children, whether it is MathML or inside it)
+    stack: list[tuple[etree._Element, Iterator[etree._Element], bool]] = [(root, iter(root), False)]
+    while stack:
+        parent, children, math = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack:
+                _tail(parent, stack[-1][2], parts)
+            continue
         tag = child.tag
-        if not isinstance(tag, str):  # a comment or processing instruction
-            pass
-        elif tag.startswith(_MATHML):
-            yield from _math_text(child)
-        else:
-            yield from _inline_text(child)
-        if child.tail:
-            yield child.tail
+        if not isinstance(tag, str):  # a comment or processing instruction: only its tail
+            _tail(child, math, parts)
+            continue
+        in_math = math or tag.startswith(_MATHML)
+        text = child.text
+        if len(child) == 0:  # a leaf (a MathML token too): its text is content
+            if text:
+                parts.append(text)
+            _tail(child, math, parts)
+            continue
+        if text and not (in_math and text.isspace()):
+            parts.append(text)
+        stack.append((child, iter(child), in_math))
+    return parts
+
+
+def _tail(elem: etree._Element, math: bool, parts: list[str]) -> None:
+    # Pretty-printed MathML: blanks between elements are layout, a token's text is
+    # content (even <mtext> </mtext>, which authors use as a space).
+    tail = elem.tail
+    if tail and not (math and tail.isspace()):
+        parts.append(tail)
 
 
 # lxml's find() and findtext() run a path engine written in Python, ~1 µs a call; a record
 # asks ~40 questions of its elements. One pass over the children answers them all.
-
-
-def _math_text(elem: etree._Element) -> Iterator[str]:
-    # Pretty-printed MathML: blanks between elements are layout, a token's text is
-    # content (even <mtext> </mtext>, which authors use as a space).
-    text = elem.text
-    if text and (len(elem) == 0 or not text.isspace()):
-        yield text
-    for child in elem:
-        if isinstance(child.tag, str):
-            yield from _math_text(child)
-        tail = child.tail
-        if tail and not tail.isspace():
-            yield tail
 
 
 def _index(elem: etree._Element | None) -> dict[str, etree._Element]:
@@ -272,7 +434,7 @@ def _article(citation: etree._Element | None, data: etree._Element | None, path:
             ids.setdefault(elocation.get("EIdType", ""), (elocation.text or "").strip())
     return Article(
         pmid=pmid,
-        version=int(pmid_elem.get("Version") or 1),
+        version=_version(pmid_elem, pmid, path),
         kind="article",
         title=_flat(fields.get("ArticleTitle")),
         vernacular_title=_flat(fields.get("VernacularTitle")) or None,
@@ -320,7 +482,7 @@ def _book(elem: etree._Element, path: Path) -> Article:
     authors = next((_authors(a) for a in author_lists if a.get("Type", "authors") == "authors"), ())
     return Article(
         pmid=pmid,
-        version=int(pmid_elem.get("Version") or 1),
+        version=_version(pmid_elem, pmid, path),
         kind="chapter" if chapter_title else "book",
         title=chapter_title or book_title,
         abstract=_abstract(document.find("Abstract")),
@@ -335,6 +497,13 @@ def _book(elem: etree._Element, path: Path) -> Article:
         book_title=book_title if chapter_title else None,
         publisher=_texts(_index(book).get("Publisher")).get("PublisherName"),
     )
+
+
+def _version(pmid_elem: etree._Element, pmid: str, path: Path) -> int:
+    text = (pmid_elem.get("Version") or "1").strip()
+    if not (text.isascii() and text.isdigit() and int(text) >= 1):
+        raise InputError(f"{path}: record PMID {pmid} has <PMID Version={text!r}>; expected a whole number from 1")
+    return int(text)
 
 
 def _article_ids(id_list: etree._Element | None) -> dict[str, str]:
