@@ -27,7 +27,7 @@ import os
 import signal
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -41,10 +41,10 @@ from .processes import die_with_parent
 from .records import Deletion, Record
 from .sources import read_chunks, read_piece, read_records
 
-__all__ = ["Converter", "Piece", "convert_records"]
+__all__ = ["Converter", "Piece", "convert_records", "counted_events"]
 
-#: (PMID, is a deletion), in document order.
-Event = tuple[str, bool]
+#: (PMID, the record's ``Version``; 0 for a deletion), in document order.
+Event = tuple[str, int]
 
 _PARALLEL_MIN_BYTES = 8 << 20  # below this, starting workers costs more than it saves
 _RECORDS_PER_PIECE = 500
@@ -98,7 +98,7 @@ class Converter:
         even one an earlier file described (the store applies files one at a time)."""
         self.base, self.triples, self.compress = base, triples, compress
         self.self_contained = self_contained
-        self._files = itertools.count(1)
+        self._generation = 0  # changes whenever every process must forget what it described
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
         self._workers = workers
         self._pool: ProcessPoolExecutor | None = None
@@ -127,31 +127,41 @@ class Converter:
             self._turns.abandon()  # releases workers waiting for a turn that will not come
             self._pool.shutdown(cancel_futures=True)
 
-    def pieces(self, path: Path, out: IO[bytes] | None = None) -> Iterator[Piece]:
+    def pieces(self, path: Path, out: IO[bytes] | None = None, keep: Container[int] | None = None) -> Iterator[Piece]:
         """The converted pieces of one file, in order.
 
         With ``out`` (a binary file opened by path, positioned at its end) the output is
         appended there as the pieces come; without it, each piece carries its ``data``.
+        With ``keep`` (see :func:`counted_events`), only the records of the file whose
+        index is in it are converted, in this process, describing afresh every shared
+        node they use.
         """
-        file = next(self._files) if self.self_contained else 0
-        if self.self_contained:
-            self._seen = Seen()
+        if self.self_contained or keep is not None:
+            self._forget()
         chunks = None
-        if self._pool is not None and path.stat().st_size >= _PARALLEL_MIN_BYTES:
+        if keep is None and self._pool is not None and path.stat().st_size >= _PARALLEL_MIN_BYTES:
             chunks = read_chunks(path)
         if chunks is None:
-            yield from self._sequential(path, out)
+            yield from self._sequential(path, out, keep)
         else:
-            yield from self._parallel(path, chunks, out, file)
+            yield from self._parallel(path, chunks, out, self._generation)
 
-    def _sequential(self, path: Path, out: IO[bytes] | None) -> Iterator[Piece]:
+    def _forget(self) -> None:
+        # Output written before may be dropped (a file written again) or be elsewhere (a
+        # self-contained file): describe shared nodes again, in this process and the workers.
+        self._seen = Seen()
+        self._generation += 1
+
+    def _sequential(self, path: Path, out: IO[bytes] | None, keep: Container[int] | None) -> Iterator[Piece]:
         position = 0
 
         def track(at: int) -> None:
             nonlocal position
             position = at
 
-        records = read_records(path, on_progress=track)
+        records: Iterator[Record] = read_records(path, on_progress=track)
+        if keep is not None:
+            records = (record for index, record in enumerate(records) if index in keep)
         if self._buffer is None:
             self._buffer = _PieceBuffer()
         buffer = self._buffer
@@ -172,7 +182,7 @@ class Converter:
             yield Piece(events, quads, position)
 
     def _parallel(
-        self, path: Path, chunks: Iterator[tuple[bytes, int, int]], out: IO[bytes] | None, file: int
+        self, path: Path, chunks: Iterator[tuple[bytes, int, int]], out: IO[bytes] | None, generation: int
     ) -> Iterator[Piece]:
         assert self._pool is not None and self._turns is not None
         target = None
@@ -187,7 +197,7 @@ class Converter:
         else:
             indices = itertools.repeat(-1)
         pending: deque[tuple[Future[Piece], int]] = deque()
-        settings = (path, self.base, self.triples, self.compress, target, file)
+        settings = (path, self.base, self.triples, self.compress, target, generation)
         try:
             for (chunk, line_offset, position), index in zip(chunks, indices, strict=False):
                 pending.append((self._pool.submit(_convert_chunk, index, chunk, line_offset, *settings), position))
@@ -225,15 +235,38 @@ def convert_records(
     quads = 0
     for record in records:
         if isinstance(record, Deletion):
-            events.append((record.pmid, True))
+            events.append((record.pmid, 0))
             continue
         data = article_nquads(record, iris, seen, triples=triples)
         write(data)
-        events.append((record.pmid, False))
+        events.append((record.pmid, record.version))
         # One line a quad (literals escape their newlines). bytes.count() tests byte by
         # byte; replace() finds them with memchr, 5x faster on a record's ~80 kB.
         quads += len(data) - len(data.replace(b"\n", b""))
     return tuple(events), quads
+
+
+def counted_events(events: Sequence[Event]) -> set[int] | None:
+    """The indices of the events of one file that count, or None when they all do.
+
+    One version of each PMID counts: its last deletion in the file drops every record
+    of it listed before; of the records listed after that (all of them, when none
+    deletes it), the one with the highest ``Version`` counts, the last listed on a tie.
+    A PMID whose last event is a deletion is deleted.
+
+    >>> counted_events([("1", 1), ("2", 1)]) is None
+    True
+    >>> sorted(counted_events([("1", 2), ("1", 1), ("2", 1), ("2", 0), ("3", 0), ("3", 1)]))
+    [0, 3, 5]
+    """
+    counted: dict[str, tuple[int, int]] = {}  # PMID -> (version, index) of the event that counts
+    for index, (pmid, version) in enumerate(events):
+        held = counted.get(pmid)
+        if held is None or version == 0 or version >= held[0]:
+            counted[pmid] = (version, index)
+    if len(counted) == len(events):
+        return None
+    return {index for _version, index in counted.values()}
 
 
 def _path_of(out: IO[bytes]) -> str | None:
@@ -299,7 +332,7 @@ def _start_worker(turns: _Turns) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(signal.SIGKILL)
     # A fresh Seen: nothing inherited by fork.
-    _WORKER.update(turns=turns, seen=Seen(), file=0, buffer=_PieceBuffer())
+    _WORKER.update(turns=turns, seen=Seen(), generation=0, buffer=_PieceBuffer())
 
 
 def _convert_chunk(
@@ -311,13 +344,13 @@ def _convert_chunk(
     triples: bool,
     compress: bool,
     target: str | None,
-    file: int,
+    generation: int,
 ) -> Piece:
     # Runs in a worker: parse one standalone chunk, map it, then write it at its place
     # in ``target``, or hand it back when there is no target.
     turns: _Turns = _WORKER["turns"]
-    if _WORKER["file"] != file:  # a self-contained file: describe shared nodes afresh
-        _WORKER.update(seen=Seen(), file=file)
+    if _WORKER["generation"] != generation:  # see Converter._forget
+        _WORKER.update(seen=Seen(), generation=generation)
     buffer: _PieceBuffer = _WORKER["buffer"]
     buffer.clear()
     try:

@@ -6,8 +6,10 @@ optional :class:`Progress` object, which the CLI renders as progress bars.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import shutil
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,10 +18,10 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Protocol
 
-from .conversion import Converter, Piece, convert_records
+from .conversion import Converter, Event, Piece, counted_events
 from .errors import StoreError
-from .model import Iris, Seen
-from .sources import expand_inputs, read_records
+from .model import Iris
+from .sources import expand_inputs
 from .store.checkpoint import Checkpoint
 from .store.files import atomic_output, prepared_parent, rdf_format_for, write_text
 from .store.oxigraph import KnowledgeStore, store_path
@@ -129,17 +131,45 @@ def build_demo(store: Path | str | None = None) -> BuildSummary:
 
 @dataclass(slots=True)
 class _Tally:
+    """One input file converted: the records and deletions it lists, the quads written."""
+
     records: int = 0
     deletions: int = 0
     quads: int = 0
+    events: list[Event] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, path: Path, converter: Converter, out: IO[bytes], progress: Progress | None) -> _Tally:
+        """Convert ``path`` into ``out`` from its current position, one version per PMID
+        (see :func:`~graph.conversion.counted_events`). A file that lists a PMID more than
+        once (rare) is written again with only the records that count, whatever ``jobs``."""
+        tally = cls()
+        start = out.tell()
+        if progress:
+            progress.file_started(path, path.stat().st_size)
+        for piece in converter.pieces(path, out):
+            tally.add(piece)
+            if progress:
+                progress.advanced(piece.position, tally.records)
+        counted = counted_events(tally.events)
+        if counted is not None:
+            out.seek(start)
+            out.truncate()
+            tally.quads = sum(piece.quads for piece in converter.pieces(path, out, counted))
+        return tally
 
     def add(self, piece: Piece) -> None:
         self.quads += piece.quads
-        for _pmid, deleted in piece.events:
-            if deleted:
-                self.deletions += 1
-            else:
+        self.events.extend(piece.events)
+        for _pmid, version in piece.events:
+            if version:
                 self.records += 1
+            else:
+                self.deletions += 1
+
+    def pmids(self) -> tuple[str, ...]:
+        """Every PMID the file lists, once, in order."""
+        return tuple(dict.fromkeys(pmid for pmid, _version in self.events))
 
 
 # convert ---------------------------------------------------------------------------
@@ -156,8 +186,13 @@ def convert(
     """Stream PubMed input files to one RDF file, its format chosen by its extension.
 
     Large files are cut into pieces converted by ``jobs`` worker processes (default: one
-    per core). Deletions cannot be expressed in a static RDF file; they are counted in
-    the summary (apply them with :func:`build`).
+    per core); any ``jobs`` gives the same quads. Each file gives one version of each
+    PMID it lists, as :func:`build` keeps: the highest ``<PMID Version>``, the last listed
+    on a tie, and none when a ``<DeleteCitation>`` in the file deletes the PMID after its
+    last record. Files are converted one by one: a PMID listed in several files gets
+    each file's version (:func:`build` applies them in order), and deletions of records
+    of other files cannot be expressed in a static RDF file; they are counted in the
+    summary (apply them with :func:`build`).
     """
     started = time.perf_counter()
     files = expand_inputs(Path(p) for p in inputs)
@@ -167,16 +202,9 @@ def convert(
     base_iri = Iris.from_env(base).base
     summaries: list[FileSummary] = []
 
-    def pieces(converter: Converter, stream: IO[bytes] | None) -> Iterator[Piece]:
+    def write(converter: Converter, stream: IO[bytes]) -> None:
         for path in files:
-            tally = _Tally()
-            if progress:
-                progress.file_started(path, path.stat().st_size)
-            for piece in converter.pieces(path, stream):
-                tally.add(piece)
-                if progress:
-                    progress.advanced(piece.position, tally.records)
-                yield piece
+            tally = _Tally.of(path, converter, stream, progress)
             summaries.append(FileSummary(path, tally.records, tally.deletions, tally.quads))
             if progress:
                 progress.file_done(summaries[-1])
@@ -187,10 +215,15 @@ def convert(
     ):
         if fmt.line_based:
             with atomic_output(out, compress=False) as stream:
-                for _piece in pieces(converter, stream):
-                    pass
-        else:
-            write_text((piece.text() for piece in pieces(converter, None)), out)
+                write(converter, stream)
+        else:  # N-Quads in a scratch file beside the output first, then re-serialized
+            with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", suffix=".nq.part") as scratch:
+                # Locked like atomic_output's .part files: the next write of ``out`` removes
+                # the file only if a killed process left it.
+                fcntl.flock(scratch.fileno(), fcntl.LOCK_EX)
+                write(converter, scratch)
+                scratch.seek(0)
+                write_text((b"".join(lines).decode() for lines in iter(lambda: scratch.readlines(1 << 22), [])), out)
     return ConvertSummary(out, tuple(summaries), sum(f.quads for f in summaries), time.perf_counter() - started)
 
 
@@ -286,31 +319,10 @@ def _stage(
 ) -> tuple[Path, FileSummary, tuple[str, ...]]:
     """Convert a whole file to a staged N-Quads file before the store is touched."""
     target = staging / f"{hashlib.sha1(str(path).encode()).hexdigest()}.nq"
-    tally = _Tally()
-    last_event: dict[str, int] = {}
-    events = 0
-    if progress:
-        progress.file_started(path, path.stat().st_size)
     with open(target, "wb") as out:
-        for piece in converter.pieces(path, out):
-            tally.add(piece)
-            for pmid, _deleted in piece.events:
-                last_event[pmid] = events
-                events += 1
-            if progress:
-                progress.advanced(piece.position, tally.records)
-    if len(last_event) < events:
-        _restage_last_events(path, target, set(last_event.values()), converter.base)
+        tally = _Tally.of(path, converter, out, progress)
     summary = FileSummary(path, tally.records, tally.deletions, tally.quads, _sha256(path))
-    return target, summary, tuple(last_event)
-
-
-def _restage_last_events(path: Path, target: Path, last: set[int], base: str) -> None:
-    """A file that lists a record twice, or deletes it after listing it: only the last
-    event for each PMID counts, so convert again keeping just those records (rare)."""
-    kept = (record for index, record in enumerate(read_records(path)) if index in last)
-    with open(target, "wb") as out:
-        convert_records(kept, base, False, Seen(), out.write)
+    return target, summary, tally.pmids()
 
 
 def _sha256(path: Path) -> str:

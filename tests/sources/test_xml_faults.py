@@ -1,6 +1,6 @@
 """PubMed XML faults and quirks: every good record before a fault is read, and the fault is
-one line naming the file, the line and the record; DTD entities read the same way
-whatever the number of jobs.
+one line naming the file, the line and the record; one version of each PMID a file lists;
+DTD entities read the same way whatever the number of jobs.
 
 The big files here are far larger than any buffer a parser reads ahead, and larger than
 the size from which conversion cuts a file into pieces for worker processes.
@@ -8,18 +8,22 @@ the size from which conversion cuts a file into pieces for worker processes.
 
 from __future__ import annotations
 
+import gzip
 import io
 from pathlib import Path
 
 import pytest
-from conftest import article_xml, pubmed_document, run_cli
+from conftest import article_xml, delete_xml, pubmed_document, run_cli
 from lxml import etree
 from pyoxigraph import Quad, RdfFormat, parse
 
+import graph
 from graph import InputError, read_records
+from graph.conversion import counted_events
 from graph.records import Article
 from graph.sources import read_chunks
 from graph.sources.pubmed_xml import _Reading, read, split
+from graph.store import KnowledgeStore
 
 PARALLEL_MIN_BYTES = 8 << 20  # graph/conversion.py converts files of this size in pieces
 PUBMED_DOCTYPE = (
@@ -260,7 +264,63 @@ def test_parser_limits_are_told_without_libxml2_option_names() -> None:
     )
 
 
-# ------------------------------------------------------------------ versions
+# ------------------------------------------------------------------ one version per PMID
+
+
+def test_counted_events_follow_versions_then_file_order() -> None:
+    events = [("7", 1), ("8", 1), ("9", 0), ("7", 2), ("10", 1), ("7", 1), ("8", 0), ("9", 1), ("10", 1)]
+    assert counted_events(events) == {3, 6, 7, 8}
+    assert counted_events([("1", 1), ("2", 3), ("3", 0)]) is None
+
+
+def versions_head_tail() -> tuple[list[str], list[str]]:
+    head = [
+        article_xml(7, "Seven v1."),
+        article_xml(8, "Eight."),
+        delete_xml(9),
+        article_xml(10, "Ten first."),
+        article_xml(7, "Seven v2.").replace('<PMID Version="1">7<', '<PMID Version="2">7<'),
+    ]
+    tail = [article_xml(7, "Seven v1 again."), delete_xml(8), article_xml(9, "Nine."), article_xml(10, "Ten last.")]
+    return head, tail
+
+
+def test_one_version_per_pmid_whatever_the_jobs(tmp_path: Path) -> None:
+    path = big_file(tmp_path, "versions.xml", *versions_head_tail())
+    outputs = {}
+    for jobs in (1, 2):
+        outputs[jobs] = tmp_path / f"jobs{jobs}.nq"
+        summary = graph.convert([path], outputs[jobs], jobs=jobs)
+        assert summary.quads == len(outputs[jobs].read_text(encoding="utf-8").splitlines())
+    one, two = quads(outputs[1]), quads(outputs[2])
+    assert one == two
+    found = titles(one)
+    assert {pmid: found[pmid] for pmid in ("7", "9", "10")} == {
+        "7": {"Seven v2."},
+        "9": {"Nine."},
+        "10": {"Ten last."},
+    }
+    assert "8" not in found
+
+
+@pytest.mark.parametrize("output", ["out.nq", "out.nq.gz", "out.nt", "out.ttl"])
+def test_convert_keeps_what_build_keeps(tmp_path: Path, output: str) -> None:
+    head, tail = versions_head_tail()
+    path = tmp_path / "versions.xml"
+    path.write_text(document(*head, *tail), encoding="utf-8")
+    code, _out, err = run_cli(["convert", path, "-o", tmp_path / output, "--jobs", "1"])
+    assert code == 0, err
+    fmt = {"out.nq": RdfFormat.N_QUADS, "out.nq.gz": RdfFormat.N_QUADS, "out.nt": RdfFormat.N_TRIPLES}
+    written = tmp_path / output
+    data = written.read_bytes()
+    if output.endswith(".gz"):
+        data = gzip.decompress(data)
+    converted = {(q.subject, q.predicate, q.object) for q in parse(data, format=fmt.get(output, RdfFormat.TURTLE))}
+    store = tmp_path / "store"
+    graph.build([path], store, jobs=1)
+    with KnowledgeStore.open(store, read_only=True) as kg:
+        built = set(parse("".join(kg.dump_nquads(exclude=[graph.Iris().provenance_graph])), format=RdfFormat.N_QUADS))
+    assert converted == {(q.subject, q.predicate, q.object) for q in built}
 
 
 def test_an_invalid_version_is_one_line(tmp_path: Path) -> None:
