@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import shutil
 import tempfile
 import time
@@ -318,7 +319,7 @@ def _stage(
     path: Path, staging: Path, converter: Converter, progress: Progress | None
 ) -> tuple[Path, FileSummary, tuple[str, ...]]:
     """Convert a whole file to a staged N-Quads file before the store is touched."""
-    target = staging / f"{hashlib.sha1(str(path).encode()).hexdigest()}.nq"
+    target = staging / f"{hashlib.sha1(os.fsencode(path)).hexdigest()}.nq"
     with open(target, "wb") as out:
         tally = _Tally.of(path, converter, out, progress)
     summary = FileSummary(path, tally.records, tally.deletions, tally.quads, _sha256(path))
