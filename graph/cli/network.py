@@ -440,11 +440,13 @@ def render_command(
       pubgraph render coauthor --min-weight 2 --color year -o output/coauthors.html
       pubgraph render mesh --where year=2015- -o output/topics.html
     """
+    from ..network.behind import records_behind
     from ..render.page import render_page
 
     G = _project(kind, store, where, min_weight, include_cited, all_mesh)
+    behind = records_behind(G, store_path(store), parse_where(where))
     summary = render_page(
-        G, output, color=color, size=size, layout=layout, top=top, title=title, isolated=show_isolated
+        G, output, color=color, size=size, layout=layout, top=top, title=title, isolated=show_isolated, behind=behind
     )
     click.echo(
         f"wrote {summary.path} ({summary.bytes / 1e6:.1f} MB in {summary.seconds:.1f} s; opens offline in any "

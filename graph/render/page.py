@@ -22,6 +22,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import NetworkError
+from ..network.behind import Behind, terms_only
 from ..network.metrics import communities, default_community_method, pagerank
 from ..store.files import atomic_output
 from ._assets import vis_assets
@@ -29,6 +30,7 @@ from ._template import PAGE
 from .layout import LAYOUTS, force_layout, node_year, timeline_layout
 from .select import select_view
 from .style import COLOR_BY, SIZE_BY, Colouring, colouring, short_label, sizes
+from .topics import community_names
 
 __all__ = ["COLOR_BY", "LAYOUTS", "SIZE_BY", "PageSummary", "render_page"]
 
@@ -77,13 +79,16 @@ def render_page(
     title: str | None = None,
     seed: int = 0,
     isolated: bool = False,
+    behind: Behind | None = None,
 ) -> PageSummary:
     """Write ``G`` as one offline HTML page at ``path``.
 
     ``color``: community | year | journal; ``size``: citations | pagerank | degree;
     ``layout``: force | timeline. Which nodes are drawn (nodes without links are hidden
     unless ``isolated``; a cut to ``top`` keeps the most connected part) is
-    ``select.select_view``'s rule; the page header says what it left out.
+    ``select.select_view``'s rule; the page header says what it left out. ``behind``
+    (``graph.network.behind.records_behind``) names communities by their records' MeSH
+    major topics and keywords; without it only term maps (mesh, keyword) are named.
 
     >>> import tempfile
     >>> G = nx.DiGraph([("2", "1")], kind="citation")
@@ -97,7 +102,8 @@ def render_page(
     view = select_view(G, ranks, top, isolated=isolated)
     shown = view.graph
     groups = communities(shown, method=default_community_method(shown.number_of_nodes()), seed=seed)
-    payload = _payload(G, shown, ranks, groups, color, size, layout, seed)
+    names = community_names(shown, groups, behind or terms_only(G), ranks)
+    payload = _payload(G, shown, ranks, groups, names, color, size, layout, seed)
     payload["notice"] = _notice(shown, view.notice, _filters(G))
     page = _page(payload, title or _KIND_TITLES.get(str(G.graph.get("kind")), "Network"))
     written = _write(Path(path), page)
@@ -139,6 +145,7 @@ def _payload(
     shown: nx.Graph,
     ranks: Mapping[Node, float],
     groups: Mapping[Node, int],
+    names: Mapping[int, str],
     color: str,
     size: str,
     layout: str,
@@ -146,7 +153,7 @@ def _payload(
 ) -> dict[str, Any]:
     nodes = list(shown)
     index = {node: i for i, node in enumerate(nodes)}
-    scheme = colouring(shown, color, groups, ranks)
+    scheme = colouring(shown, color, groups, ranks, names)
     radius, size_title = sizes(shown, size, ranks)
     if layout == "timeline":
         positions, axis = timeline_layout(shown, groups, ranks, seed=seed)
@@ -162,7 +169,7 @@ def _payload(
         "legend": scheme.legend,
         "colorTitle": scheme.title,
         "sizeTitle": size_title,
-        "facts": _facts(shown, nodes, ranks, groups),
+        "facts": _facts(shown, nodes, ranks, groups, names),
         "years": [min(years), max(years)] if years else None,
         "axis": [[x, label] for x, label in axis] if axis is not None else None,
         "bounds": [min(ys, default=0.0), max(ys, default=0.0)],
@@ -214,12 +221,18 @@ def _edge_columns(G: nx.Graph, index: Mapping[Node, int]) -> dict[str, list[Any]
     return columns
 
 
-def _facts(G: nx.Graph, nodes: list[Node], ranks: Mapping[Node, float], groups: Mapping[Node, int]) -> dict[str, Any]:
+def _facts(
+    G: nx.Graph, nodes: list[Node], ranks: Mapping[Node, float], groups: Mapping[Node, int], names: Mapping[int, str]
+) -> dict[str, Any]:
     present = [name for name in _FACTS[:-2] if any(name in G.nodes[n] for n in nodes)]
     values = [[G.nodes[n].get(name) for n in nodes] for name in present]
     values.append([f"{ranks.get(n, 0.0):.2e}" for n in nodes])
-    values.append([groups.get(n, 0) + 1 for n in nodes])
+    values.append([_community(groups.get(n, 0), names) for n in nodes])
     return {"names": [name.replace("_", " ") for name in present] + ["PageRank", "community"], "values": values}
+
+
+def _community(group: int, names: Mapping[int, str]) -> str:
+    return f"{group + 1}: {names[group]}" if names.get(group) else str(group + 1)
 
 
 def _notice(shown: nx.Graph, view: str, filters: str) -> str:

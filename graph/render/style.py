@@ -51,8 +51,14 @@ class Colouring:
     legend: list[tuple[str, int]]
 
 
-def colouring(G: nx.Graph, by: str, groups: Mapping[Node, int], ranks: Mapping[Node, float]) -> Colouring:
-    """Colour nodes by ``community`` (``groups``), ``year`` or ``journal``.
+def colouring(
+    G: nx.Graph,
+    by: str,
+    groups: Mapping[Node, int],
+    ranks: Mapping[Node, float],
+    names: Mapping[int, str] | None = None,
+) -> Colouring:
+    """Colour nodes by ``community`` (``groups``, named by ``names``), ``year`` or ``journal``.
 
     >>> G = nx.Graph([("a", "b")]); G.nodes["a"]["year"] = 2000; G.nodes["b"]["year"] = 2010
     >>> scheme = colouring(G, "year", {}, {})
@@ -64,24 +70,15 @@ def colouring(G: nx.Graph, by: str, groups: Mapping[Node, int], ranks: Mapping[N
     if by == "journal":
         keys = {node: data.get("journal") for node, data in G.nodes(data=True)}
         return _qualitative("Journal", keys, lambda key, n: str(key), "other journals", "no journal")
-    leaders = _leaders(G, groups, ranks)
+    named = names or {}
     return _qualitative(
         "Community",
         dict(groups),
-        lambda key, n: f"{n:,} nodes \u00b7 {leaders.get(key, '')}".rstrip(" \u00b7"),
+        lambda key, n: f"{named[key]} ({n:,} nodes)" if named.get(key) else f"{n:,} nodes",
         "other communities",
         "no community",
         G,
     )
-
-
-def _leaders(G: nx.Graph, groups: Mapping[Node, int], ranks: Mapping[Node, float]) -> dict[int, str]:
-    """Each community's highest-ranked node, to name it in the legend."""
-    best: dict[int, Node] = {}
-    for node, group in groups.items():
-        if group not in best or ranks.get(node, 0.0) > ranks.get(best[group], 0.0):
-            best[group] = node
-    return {group: f"e.g. {short_label(node, G.nodes[node])}" for group, node in best.items()}
 
 
 def short_label(node: Node, data: Mapping[str, object]) -> str:

@@ -19,6 +19,7 @@ from scipy.spatial import cKDTree
 
 import graph
 from graph.network import project
+from graph.network.behind import records_behind
 from graph.render import render_page
 from graph.render.style import short_label
 
@@ -115,3 +116,27 @@ def test_cited_works_threshold_fits_top(samples_store: Path, tmp_path: Path) -> 
     assert summary.nodes <= 3000
     one_less = sum(1 for n, loaded in G.nodes(data="loaded") if loaded is False and citers[n] >= threshold - 1)
     assert threshold == 1 or one_less > 3000 - summary.nodes  # a lower threshold would not fit
+
+
+@pytest.mark.parametrize(
+    ("kind", "options"), [("cocitation", {}), ("coauthor", {}), ("citation", {"include_cited": True})]
+)
+def test_communities_are_named_by_their_records_terms(
+    samples_store: Path, tmp_path: Path, kind: str, options: dict[str, Any]
+) -> None:
+    G = project(kind, samples_store, **options)
+    behind = records_behind(G, samples_store)
+    render_page(G, tmp_path / "map.html", top=TOP, behind=behind)
+    data = page_data(tmp_path / "map.html")
+    nodes = data["nodes"]
+    named = [(text, colour) for text, colour in data["legend"] if not text.startswith("other communities")]
+    assert len(named) >= 2
+    for text, colour in named:
+        name, size = re.fullmatch(r"(.+) \(([\d,]+) nodes\)", text).groups()
+        members = [key for key, c in zip(nodes["key"], nodes["color"], strict=True) if c == colour]
+        assert int(size.replace(",", "")) == len(members)
+        terms = {term for key in members for term in behind.node_terms(key)}
+        if name.startswith("around "):  # records without MeSH major topics or keywords
+            assert not terms
+        else:
+            assert set(name.split("; ")) <= terms, f"{kind}: {name!r} is not made of its records' terms"
