@@ -94,7 +94,7 @@ def _project(
 
 def _described(G: nx.Graph) -> str:
     kind, where = G.graph.get("kind", "network"), G.graph.get("where")
-    text = f"{kind} network of {G.number_of_nodes():,} nodes and {G.number_of_edges():,} links"
+    text = f"{kind} network of {_plural(G.number_of_nodes(), 'node')} and {_plural(G.number_of_edges(), 'link')}"
     return text + (f" ({where})" if where else "")
 
 
@@ -184,7 +184,11 @@ def network_command(
     show_default=True,
     help="Betweenness is sampled past 2,000 nodes; skip it to save time on big networks.",
 )
-@click.option("--main-path", is_flag=True, help="citation: print the main path (search path counts) instead.")
+@click.option(
+    "--main-path",
+    is_flag=True,
+    help="citation: print the main path instead: the source-to-sink path of largest total search path count.",
+)
 @click.option("--bursts", "find_bursts", is_flag=True, help="mesh, keyword: print Kleinberg bursts over years instead.")
 @click.option(
     "--write",
@@ -236,6 +240,8 @@ def metrics_command(
         _print_bursts(kind, store, where, all_mesh, top, fmt)
         return
     G = _project(kind, store, where, min_weight, include_cited, all_mesh)
+    if G.number_of_nodes() == 0:
+        raise NetworkError(f"the {_described(G)}: nothing to measure; widen --where or lower --min-weight")
     if main_path:
         _print_main_path(G, top, fmt, store if write_back else None, write_back)
         return
@@ -247,7 +253,7 @@ def metrics_command(
     if sort_by not in table:
         raise NetworkError(f"cannot sort the {kind} network by {sort_by!r}; use one of {', '.join(table)}")
     ranked = sorted(G, key=lambda n: (-table[sort_by][n], str(n)))[:top]
-    _emit(_metric_rows(G, table, ranked), fmt)
+    _emit(_metric_rows(G, table, ranked, raw=fmt == "json"), fmt)
     if write_back:
         written = write_metrics(store_path(store), G, table)
         click.echo(f"stored {written:,} triples in the {kind} metrics graph of {store_path(store)}", err=True)
@@ -255,7 +261,7 @@ def metrics_command(
 
 
 def _metric_rows(
-    G: nx.Graph, table: Mapping[str, Mapping[Hashable, Any]], nodes: Sequence[Hashable]
+    G: nx.Graph, table: Mapping[str, Mapping[Hashable, Any]], nodes: Sequence[Hashable], *, raw: bool = False
 ) -> list[dict[str, Any]]:
     rows = []
     for rank, node in enumerate(nodes, start=1):
@@ -266,14 +272,14 @@ def _metric_rows(
         if "citations" in data:
             row["store citations"] = data["citations"]
         for name, values in table.items():
-            row[name] = _shown(name, values.get(node))
+            row[name] = _shown(name, values.get(node), raw)
         rows.append(row)
     return rows
 
 
-def _shown(name: str, value: Any) -> Any:
-    """Floats to four significant digits; communities counted from 1, as on the pages."""
-    if isinstance(value, float):
+def _shown(name: str, value: Any, raw: bool = False) -> Any:
+    """Floats to four significant digits (JSON keeps the numbers); communities counted from 1, as on the pages."""
+    if isinstance(value, float) and not raw:
         return f"{value:.4g}"
     return value + 1 if name == "community" and isinstance(value, int) else value
 
@@ -290,6 +296,8 @@ def _print_main_path(G: nx.Graph, top: int, fmt: str, store: Path | None, write_
 
     if not G.is_directed() or G.graph.get("kind") != "citation":
         raise NetworkError(f"--main-path needs the citation network, not {G.graph.get('kind')}")
+    if not G.number_of_edges():
+        raise NetworkError(f"no main path: the {_described(G)}, so no work cites another; {_more_links(G)}")
     H = acyclic(G)
     spc = search_path_count(H)
     path = main_path(H, spc)
@@ -309,11 +317,24 @@ def _print_main_path(G: nx.Graph, top: int, fmt: str, store: Path | None, write_
         on_path = {node: True for edge in path for node in edge}
         written = write_metrics(store_path(store), G, {"main_path": on_path})
         click.echo(f"stored {written:,} triples in the citation metrics graph", err=True)
+    total = sum(spc[edge] for edge in path)
     click.echo(
-        f"main path: {len(path):,} links over {len({n for e in path for n in e}):,} works; "
+        f"main path: {_plural(len(path), 'link')} over {_plural(len(path) + 1, 'work')} carrying "
+        f"{_plural(total, 'search path')}, the most of any path from a work nobody cites to one citing none "
+        "(ties: more links, then works first in PMID order); "
         f"{H.graph['dropped_links']:,} links dropped to break citation cycles; {_described(G)}",
         err=True,
     )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'s' * (count != 1)}"
+
+
+def _more_links(G: nx.Graph) -> str:
+    if G.graph.get("cited_elsewhere"):
+        return f"add the {G.graph['cited_elsewhere']:,} works they cite with --include-cited"
+    return "widen --where or load the records they cite"
 
 
 def _print_bursts(kind: str, store: Path | None, where: Sequence[str], all_mesh: bool, top: int, fmt: str) -> None:
@@ -330,14 +351,28 @@ def _print_bursts(kind: str, store: Path | None, where: Sequence[str], all_mesh:
             "label": labels.get(term, term),
             "start": b.start,
             "end": b.end,
-            "weight": f"{b.weight:.2f}",
+            "weight": b.weight if fmt == "json" else f"{b.weight:.2f}",
             "articles in burst": sum(counts[term].get(y, 0) for y in range(b.start, b.end + 1)),
         }
         for term, b in found[:top]
     ]
     _emit(rows, fmt)
     years = f"{min(totals)}-{max(totals)}" if totals else "no years"
-    click.echo(f"{len(found):,} bursts in {len(counts):,} {kind} terms over {years}", err=True)
+    click.echo(
+        f"{len(found):,} bursts in {len(counts):,} {kind} terms over {years}{_no_bursts(counts, totals, found)}",
+        err=True,
+    )
+
+
+def _no_bursts(counts: Mapping[str, Any], totals: Mapping[int, int], found: Sequence[Any]) -> str:
+    """Why there is no burst, when there is none."""
+    if found:
+        return ""
+    if not counts:
+        return ": no article passing --where has a publication year and a term"
+    if len(totals) < 2:
+        return ": bursts need articles from two years or more"
+    return ": no term's share of the articles rose sharply enough in any run of years"
 
 
 def _emit(rows: list[dict[str, Any]], fmt: str) -> None:

@@ -44,7 +44,7 @@ def test_network_with_filters_metrics_and_csv(corpus_store: Path, tmp_path: Path
     )
     assert code == 0
     assert stdout.startswith(
-        f"wrote {out} and {tmp_path / 'coauthors-nodes.csv'}: coauthor network of 2 nodes and 1 links (year=2001-2004)"
+        f"wrote {out} and {tmp_path / 'coauthors-nodes.csv'}: coauthor network of 2 nodes and 1 link (year=2001-2004)"
     )
     assert "pagerank" in (tmp_path / "coauthors-nodes.csv").read_text(encoding="utf-8").splitlines()[0]
 
