@@ -6,11 +6,9 @@ optional :class:`Progress` object, which the CLI renders as progress bars.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +22,7 @@ from .errors import StoreError
 from .model import Iris
 from .sources import expand_inputs
 from .store.checkpoint import Checkpoint
-from .store.files import atomic_output, prepared_parent, rdf_format_for, write_text
+from .store.files import atomic_output, prepared_parent, rdf_format_for, scratch_file, write_text
 from .store.oxigraph import KnowledgeStore, store_path
 from .store.provenance import load_activity_nquads
 
@@ -218,10 +216,7 @@ def convert(
             with atomic_output(out, compress=False) as stream:
                 write(converter, stream)
         else:  # N-Quads in a scratch file beside the output first, then re-serialized
-            with tempfile.NamedTemporaryFile(dir=out.parent, prefix=f".{out.name}.", suffix=".nq.part") as scratch:
-                # Locked like atomic_output's .part files: the next write of ``out`` removes
-                # the file only if a killed process left it.
-                fcntl.flock(scratch.fileno(), fcntl.LOCK_EX)
+            with scratch_file(out) as scratch:
                 write(converter, scratch)
                 scratch.seek(0)
                 write_text((b"".join(lines).decode() for lines in iter(lambda: scratch.readlines(1 << 22), [])), out)

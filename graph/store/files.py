@@ -33,6 +33,7 @@ __all__ = [
     "output_errors",
     "prepared_parent",
     "rdf_format_for",
+    "scratch_file",
     "write_text",
 ]
 
@@ -167,6 +168,20 @@ def _atomic(path: Path, compress: bool) -> Iterator[IO[bytes]]:
         raise
     finally:
         os.close(fd)
+
+
+@contextmanager
+def scratch_file(path: Path) -> Iterator[IO[bytes]]:
+    """A temporary file beside ``path`` for work on the way to writing it, gone at the end.
+
+    Locked, named and cleaned up like the ``.part`` files of :func:`atomic_output`; the
+    file system refusing it is an :class:`~graph.errors.OutputError` naming ``path``.
+    """
+    with output_errors(path), prepared_parent(path):
+        _remove_abandoned_parts(path)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".scratch.part") as scratch:
+            fcntl.flock(scratch.fileno(), fcntl.LOCK_EX)
+            yield scratch
 
 
 def _remove_abandoned_parts(path: Path) -> None:
