@@ -10,7 +10,6 @@ internal subset are expanded (libxml2 refuses expansion bombs), any other is an 
 
 from __future__ import annotations
 
-import html.entities
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -41,14 +40,13 @@ from ..records import (
     Reference,
     SupplementaryConcept,
 )
+from ._xml_document import ROOTS, check_root, parse_error, split, without_external_dtd
 
 __all__ = ["EXTENSIONS", "read", "sniff", "split"]
 
 EXTENSIONS = (".xml",)
-_ROOTS = frozenset({"PubmedArticleSet", "MedlineCitationSet", "PubmedBookArticleSet"})
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCitation")
 _YEAR_RE = re.compile(r"\b(1[5-9]\d\d|2[01]\d\d)\b")
-_LINE_RE = re.compile(r"(\bline )(\d+)")
 _MATHML = "{http://www.w3.org/1998/Math/MathML}"
 _ANY_MATHML = _MATHML + "*"
 
@@ -59,7 +57,7 @@ def sniff(head: bytes) -> bool:
     >>> sniff(b'<?xml version="1.0"?><PubmedArticleSet>'), sniff(b"PMID- 1")
     (True, False)
     """
-    return any(root.encode() in head for root in _ROOTS)
+    return any(root.encode() in head for root in ROOTS)
 
 
 def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]:
@@ -86,7 +84,7 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
         huge_tree=True,
     )
     reading = _Reading(path, line_offset)
-    block = _without_external_dtd(stream.read(_FEED_SIZE))
+    block = without_external_dtd(stream.read(_FEED_SIZE))
     while True:
         try:
             if block:
@@ -100,29 +98,10 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
         if not block:
             break
         block = stream.read(_FEED_SIZE)
-    _check_root(reading.root, path)
+    check_root(reading.root, path)
 
 
 _FEED_SIZE = 64 << 10
-_STRING = rb"(?:\"[^\"]*\"|'[^']*')"
-_EXTERNAL_ID = rb"(\s+(?:PUBLIC\s+" + _STRING + rb"\s+|SYSTEM\s+)" + _STRING + rb")"
-_EXTERNAL_DTD_RE = re.compile(rb"<!DOCTYPE\s+[^\s\[>]+" + _EXTERNAL_ID)
-
-
-def _without_external_dtd(head: bytes) -> bytes:
-    """``head`` with the DOCTYPE's external identifier blanked out (lines kept).
-
-    The external DTD is never read. Said so, libxml2 takes the internal subset as all
-    there is, and an entity declared nowhere (``&nbsp;``) is an error where it stands,
-    not a warning once the whole file has been read.
-    """
-    root = _ROOT_RE.search(head)
-    doctype = _EXTERNAL_DTD_RE.search(head, 0, root.start() if root else 0)
-    if doctype is None:
-        return head
-    start, end = doctype.span(1)
-    blank = bytes(b if b in b"\r\n" else 32 for b in head[start:end])
-    return head[:start] + blank + head[end:]
 
 
 class _Reading:
@@ -164,20 +143,8 @@ class _Reading:
 
     def error(self, err: etree.XMLSyntaxError) -> InputError:
         """The parser's error as one line naming the file, the line and the record."""
-        path, line = self.path, (err.lineno or 0) + self.line_offset
-        if err.code == _DOCUMENT_EMPTY and self.line_offset == 0 and self.last_pmid is None:
-            return InputError(f"{path}: empty file or not XML ({err.msg})")
-        entity = _UNDEFINED_ENTITY_RE.search(err.msg or "")
-        if entity and err.code in _UNDEFINED_ENTITY:
-            name = entity.group(1)
-            return InputError(f"{path}: undefined entity &{name}; at line {line}{self._where()}: {_entity_fix(name)}")
-        limit = _limit(err)
-        if limit:
-            return InputError(f"{path}: line {line}{self._where()}: {limit}")
-        where = f" (after PMID {self.last_pmid})" if self.last_pmid else ""
-        # libxml2's message names lines of the piece too: make them lines of the file.
-        detail = _LINE_RE.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + self.line_offset}", err.msg or "")
-        return InputError(f"{path}: malformed XML at line {line}{where}: {detail}")
+        first = self.line_offset == 0 and self.last_pmid is None
+        return parse_error(err, self.path, self.line_offset, self._where(), self.last_pmid, first=first)
 
     def _where(self) -> str:
         opened = self.opened
@@ -187,132 +154,6 @@ class _Reading:
             if pmid:
                 return f", in the record of PMID {pmid}"
         return f" (after PMID {self.last_pmid})" if self.last_pmid else ""
-
-
-_DOCUMENT_EMPTY = etree.ErrorTypes.ERR_DOCUMENT_EMPTY
-_UNDEFINED_ENTITY = (etree.ErrorTypes.ERR_UNDECLARED_ENTITY, etree.ErrorTypes.WAR_UNDECLARED_ENTITY)
-_RESOURCE_LIMIT = 114  # XML_ERR_RESOURCE_LIMIT, which lxml 5 does not name
-_UNDEFINED_ENTITY_RE = re.compile(r"Entity '([^']+)' not defined")
-# libxml2's advice names its own options (XML_PARSE_HUGE, xmlCtxtSet…): useless to a user.
-_HINT_RE = re.compile(r"[,;]?\s*(try|use|see) (XML_PARSE_HUGE|xmlCtxtSet)\w*( option)?\.?")
-
-
-def _entity_fix(name: str) -> str:
-    """What to do about an entity reference that nothing declares.
-
-    >>> _entity_fix("nbsp")
-    'PubMed XML declares no entities: write the character it stands for instead, as itself or as &#160;'
-    """
-    fix = "PubMed XML declares no entities: write the character it stands for instead"
-    code = html.entities.name2codepoint.get(name)
-    return f"{fix}, as itself or as &#{code};" if code else fix
-
-
-def _limit(err: etree.XMLSyntaxError) -> str | None:
-    """What to tell the user about an input beyond one of libxml2's limits; None if it is not."""
-    message = err.msg or ""
-    if "Excessive depth" in message:  # libxml2's limit is 2,048 levels
-        return (
-            "markup nested more than 2,000 levels deep, deeper than the XML parser reads "
-            "(PubMed records nest a few levels): fix or remove that record"
-        )
-    if "amplification" in message:  # libxml2 2.12 gives it the code of an entity loop
-        return (
-            "the entities declared in the file's DTD expand to far more text than the file holds, "
-            "which the XML parser refuses; replace the entity references with the text they stand for"
-        )
-    if err.code == etree.ErrorTypes.ERR_ENTITY_LOOP:
-        return "an entity declared in the file's DTD refers to itself: fix the DTD's <!ENTITY> declarations"
-    if err.code == _RESOURCE_LIMIT or "XML_PARSE_HUGE" in message:
-        reason = _HINT_RE.sub("", message.split(", line ")[0]).strip()
-        return (
-            f"a text, name or attribute value is larger than the XML parser accepts ({reason}); "
-            "PubMed's are far smaller: shorten or remove it"
-        )
-    return None
-
-
-def _check_root(root: etree._Element | None, path: Path) -> None:
-    if root is None:
-        raise InputError(f"{path}: empty file: no XML document")
-    if root.tag not in _ROOTS:
-        raise InputError(f"{path}: not PubMed XML (root element <{root.tag}>, expected <PubmedArticleSet>)")
-
-
-_ROOT_RE = re.compile(rb"<(PubmedArticleSet|MedlineCitationSet|PubmedBookArticleSet)(\s[^>]*)?>")
-_CUT_TAGS = {
-    b"PubmedArticleSet": (b"</PubmedArticle>", b"</PubmedBookArticle>", b"</DeleteCitation>"),
-    b"PubmedBookArticleSet": (b"</PubmedBookArticle>", b"</DeleteCitation>"),
-    b"MedlineCitationSet": (b"</MedlineCitation>", b"</DeleteCitation>"),
-}
-
-
-def split(stream: BinaryIO, chunk_size: int = 2 << 20) -> Iterator[tuple[bytes, int]] | None:
-    """Cut a document into standalone documents of whole top-level records.
-
-    Yields ``(document, line_offset)`` pairs that :func:`read` parses independently, so
-    worker processes can share one large file. Returns None when the start of the stream
-    is not a PubMed document; callers then reopen the file and use :func:`read`, whose
-    errors name the problem.
-    """
-    head = stream.read(chunk_size)
-    root = _ROOT_RE.search(head)
-    if root is None:
-        return None
-    # Each piece starts as the file does: XML declaration, DOCTYPE with its internal
-    # subset (the entities it declares), root start tag. Lines of the prolog are lines
-    # of every piece: the pieces' line offsets count from there.
-    prefix = head[: root.end()]
-    closing = b"</" + root.group(1) + b">"
-    if not _whole_prolog(prefix + closing, root.group(1)):
-        return None  # the root tag was matched inside a comment or the DTD: read as a whole
-    return _chunks(stream, head, root.end(), prefix, closing, _CUT_TAGS[root.group(1)], chunk_size)
-
-
-def _whole_prolog(document: bytes, root: bytes) -> bool:
-    try:
-        parsed = etree.fromstring(document, _PROLOG_PARSER)
-    except etree.XMLSyntaxError:
-        return False
-    return parsed.tag == root.decode()
-
-
-_PROLOG_PARSER = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False)
-
-
-def _chunks(
-    stream: BinaryIO,
-    head: bytes,
-    start: int,
-    prefix: bytes,
-    closing: bytes,
-    cut_tags: tuple[bytes, ...],
-    size: int,
-) -> Iterator[tuple[bytes, int]]:
-    line = 0  # newlines of the file between the prolog and the buffer
-    buffer = head[start:]
-    while True:
-        block = stream.read(size)
-        cut = _last_record_end(buffer, cut_tags)
-        if not block:
-            break
-        if cut:
-            yield prefix + buffer[:cut] + closing, line
-            line += buffer.count(b"\n", 0, cut)
-            buffer = buffer[cut:]
-        buffer += block
-    if cut:
-        yield prefix + buffer[:cut] + closing, line
-        line += buffer.count(b"\n", 0, cut)
-        buffer = buffer[cut:]
-    if buffer.strip() != closing:
-        # Truncated or trailing content: let the parser report it, with its line.
-        yield prefix + buffer, line
-
-
-def _last_record_end(buffer: bytes, cut_tags: tuple[bytes, ...]) -> int:
-    ends = [buffer.rfind(tag) + len(tag) for tag in cut_tags]
-    return max([end for end, tag in zip(ends, cut_tags, strict=True) if end >= len(tag)], default=0)
 
 
 def _release(elem: etree._Element) -> None:
