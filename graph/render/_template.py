@@ -100,9 +100,9 @@ _SCRIPT = r"""
       x0 = Math.min(x0, N.x[i] - N.size[i]); x1 = Math.max(x1, N.x[i] + N.size[i]);
       y0 = Math.min(y0, N.y[i] - N.size[i]); y1 = Math.max(y1, N.y[i] + N.size[i] + 16);
     }
-    if (data.axis) y0 -= 60;  // room for the year labels above the nodes
-    var scale = Math.min(1.5, 0.95 * Math.min(width / Math.max(x1 - x0, 1), height / Math.max(y1 - y0, 1)));
-    var centre = {x: (x0 + x1) / 2 - left / 2 / scale, y: (y0 + y1) / 2};
+    var room = data.axis ? 56 : 0;  // screen pixels kept above the nodes for the year labels
+    var scale = Math.min(1.5, 0.95 * Math.min(width / Math.max(x1 - x0, 1), (height - room) / Math.max(y1 - y0, 1)));
+    var centre = {x: (x0 + x1) / 2 - left / 2 / scale, y: (y0 + y1) / 2 - room / 2 / scale};
     network.moveTo({position: centre, scale: scale, animation: false});
   }
 
@@ -303,21 +303,58 @@ _SCRIPT = r"""
 
   if (data.axis) {
     network.on("beforeDrawing", function (ctx) {
-      var scale = network.getScale(), top = data.bounds[0] - 40 / scale, bottom = data.bounds[1] + 30;
+      var scale = network.getScale(), top = data.bounds[0] - 40 / scale;
+      var bottom = data.band == null ? data.bounds[1] + 30 : data.band - 30;
       var last = data.axis.length - 1;
-      var spacing = last > 0 ? (data.axis[last][0] - data.axis[0][0]) / last : 1;
-      var every = Math.max(1, Math.ceil(44 / Math.max(spacing * scale, 1)));
       ctx.save();
       ctx.strokeStyle = "rgba(0,0,0,0.07)";
       ctx.lineWidth = 1 / scale;
       ctx.fillStyle = "#555";
       ctx.font = (13 / scale) + "px system-ui, sans-serif";
       ctx.textAlign = "center";
-      data.axis.forEach(function (tick, k) {
+      data.axis.forEach(function (tick) {
         ctx.beginPath(); ctx.moveTo(tick[0], top + 8 / scale); ctx.lineTo(tick[0], bottom); ctx.stroke();
-        if (k % every === 0) ctx.fillText(String(tick[1]), tick[0], top);
+      });
+      if (data.band != null) {
+        // Works without a year sit in a band of their own, under a rule and its caption.
+        var left = data.axis.length ? data.axis[0][0] : 0, right = data.axis.length ? data.axis[last][0] : 400;
+        ctx.strokeStyle = "rgba(0,0,0,0.25)";
+        ctx.beginPath(); ctx.moveTo(left - 20, data.band - 12); ctx.lineTo(right + 20, data.band - 12); ctx.stroke();
+        ctx.textAlign = "left";
+        ctx.fillText("No year", left - 20, data.band - 18);
+      }
+      ctx.restore();
+    });
+    // Year labels in screen space: above the nodes, kept in view when panning down, and
+    // never under the legend (a label that would be is not drawn).
+    network.on("afterDrawing", function (ctx) {
+      var scale = network.getScale(), last = data.axis.length - 1, legend = byId("pg-legend");
+      var spacing = last > 0 ? (data.axis[last][0] - data.axis[0][0]) / last : 1;
+      var every = Math.max(1, Math.ceil(44 / Math.max(spacing * scale, 1)));
+      var y = Math.max(6, network.canvasToDOM({x: 0, y: data.bounds[0]}).y - 34);
+      var keepOut = [legend.offsetLeft - 4, legend.offsetTop - 4,
+                     legend.offsetLeft + legend.offsetWidth + 4, legend.offsetTop + legend.offsetHeight + 4];
+      var boxes = [];
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.scale(window.devicePixelRatio || 1, window.devicePixelRatio || 1);
+      ctx.font = "13px system-ui, sans-serif";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "top";
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "rgba(250,250,250,0.9)";
+      ctx.fillStyle = "#555";
+      data.axis.forEach(function (tick, k) {
+        if (k % every !== 0) return;
+        var x = network.canvasToDOM({x: tick[0], y: 0}).x, half = ctx.measureText(tick[1]).width / 2;
+        var box = [x - half, y, x + half, y + 15];
+        if (box[0] < keepOut[2] && keepOut[0] < box[2] && box[1] < keepOut[3] && keepOut[1] < box[3]) return;
+        ctx.strokeText(String(tick[1]), x, y);
+        ctx.fillText(String(tick[1]), x, y);
+        boxes.push(box);
       });
       ctx.restore();
+      api.axisBoxes = boxes;
     });
   }
 })();

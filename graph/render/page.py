@@ -134,6 +134,11 @@ def _check(G: nx.Graph, color: str, size: str, layout: str, top: int) -> None:
             f"--color year: the nodes of the {kind} network carry no year (only works and people do); "
             "use --color community"
         )
+    if layout == "timeline" and not any(node_year(data) is not None for _n, data in G.nodes(data=True)):
+        raise NetworkError(
+            f"--layout timeline: the nodes of the {kind} network carry no year (only works and people do); "
+            "use --layout force"
+        )
     if color == "journal" and not any(data.get("journal") for _n, data in G.nodes(data=True)):
         raise NetworkError(
             f"--color journal: the nodes of the {kind} network carry no journal (only works do); use --color community"
@@ -155,10 +160,12 @@ def _payload(
     index = {node: i for i, node in enumerate(nodes)}
     scheme = colouring(shown, color, groups, ranks, names)
     radius, size_title = sizes(shown, size, ranks)
+    axis: list[tuple[float, str]] | None = None
+    band: float | None = None
     if layout == "timeline":
-        positions, axis = timeline_layout(shown, groups, ranks, seed=seed)
+        positions, axis, band = timeline_layout(shown, groups, ranks, radius=radius, seed=seed)
     else:
-        positions, axis = force_layout(shown, groups, ranks, radius=radius, seed=seed), None
+        positions = force_layout(shown, groups, ranks, radius=radius, seed=seed)
     ys = [positions[n][1] for n in nodes]
     years = [y for y in (node_year(shown.nodes[n]) for n in nodes) if y is not None]
     return {
@@ -172,6 +179,7 @@ def _payload(
         "facts": _facts(shown, nodes, ranks, groups, names),
         "years": [min(years), max(years)] if years else None,
         "axis": [[x, label] for x, label in axis] if axis is not None else None,
+        "band": band,
         "bounds": [min(ys, default=0.0), max(ys, default=0.0)],
     }
 

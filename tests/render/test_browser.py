@@ -7,6 +7,7 @@ screenshot of the demo's citation map as output/citation-map.png.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,7 +99,7 @@ def test_legend_is_present(demo_visit: Visit) -> None:
     items = demo_visit.page.locator("#pg-legend-items li")
     assert items.count() >= 2
     assert demo_visit.page.locator("#pg-legend-title").inner_text() == "Community"
-    assert items.first.inner_text().split(" nodes")[0].isdigit()
+    assert re.fullmatch(r".+ \(\d+ nodes\)", items.first.inner_text())
 
 
 @pytest.mark.parametrize(
@@ -172,5 +173,22 @@ def test_timeline_page_loads(browser: Any, demo_citations: nx.DiGraph, tmp_path:
         assert visit("pubgraph.nodes.length") == 20
         assert "Showing the 20 most connected of" in visit.page.locator("#pg-notice").inner_text()
         assert visit.errors == [] and visit.blocked == []
+        legend = visit.page.locator("#pg-legend").bounding_box()
+        frame = visit.page.locator("#pg-network").bounding_box()
+        boxes = visit("pubgraph.axisBoxes")
+        assert len(boxes) >= 3  # the years are labelled ...
+        for x0, y0, x1, _y1 in boxes:  # ... and never under the legend
+            left, top = frame["x"] + x0, frame["y"] + y0
+            right = frame["x"] + x1
+            assert (
+                right <= legend["x"] or left >= legend["x"] + legend["width"] or top >= legend["y"] + legend["height"]
+            )
+        visit.page.mouse.move(700, 400)
+        visit.page.mouse.wheel(0, -600)  # zoom in: the labels move with the years, still clear of the legend
+        visit.page.wait_for_timeout(200)
+        for x0, _y0, _x1, _y1 in visit("pubgraph.axisBoxes"):
+            assert (
+                frame["x"] + x0 >= legend["x"] + legend["width"] or _y0 + frame["y"] >= legend["y"] + legend["height"]
+            )
     finally:
         visit.close()

@@ -65,15 +65,37 @@ def test_small_graphs_keep_neighbours_close() -> None:
     assert math.dist(positions[0], positions[1]) < math.dist(positions[0], positions[9])
 
 
-def test_timeline_puts_years_on_x() -> None:
+def test_timeline_puts_years_on_x_and_undated_works_in_a_band_below() -> None:
     G = nx.DiGraph()
-    for node, year in [("a", 2000), ("b", 2000), ("c", 2003), ("d", None)]:
+    for node, year in [("a", 2000), ("b", 2000), ("c", 2003), ("d", None), ("e", None)]:
         G.add_node(node, **({"year": year} if year else {}))
     G.add_node("p", first_year=2001)  # people carry first_year
-    positions, axis = timeline_layout(G, {}, {})
+    G.add_edges_from([("c", "a"), ("c", "b"), ("p", "a"), ("d", "a")])
+    radius = {"a": 30.0, "b": 30.0, "c": 6.0, "d": 6.0, "e": 20.0, "p": 6.0}
+    positions, axis, band = timeline_layout(G, {}, {}, radius=radius)
     x = {node: positions[node][0] for node in G}
-    assert abs(x["a"] - x["b"]) < 180 and x["p"] - x["a"] == pytest.approx(180, abs=90)
-    assert x["c"] - x["a"] == pytest.approx(3 * 180, abs=90)
-    assert x["d"] < x["a"]
-    assert [label for _x, label in axis] == ["no year", "2000", "2001", "2003"]
-    assert positions["a"] != positions["b"]
+    step = axis[1][0] - axis[0][0]
+    assert [label for _x, label in axis] == ["2000", "2001", "2002", "2003"]  # every year, evenly spaced
+    assert abs(x["a"] - x["b"]) < step / 2 and x["p"] - x["a"] == pytest.approx(step, abs=step / 2)
+    assert x["c"] - x["a"] == pytest.approx(3 * step, abs=step / 2)
+    dated_bottom = max(positions[n][1] + radius[n] for n in "abcp")
+    assert band is not None and dated_bottom < band
+    assert all(positions[n][1] - radius[n] >= band for n in "de")
+    assert not overlapping(positions, radius)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_crowded_years_keep_discs_apart(seed: int) -> None:
+    rng = random.Random(seed)
+    G = nx.gnm_random_graph(600, 1500, seed=seed)
+    for node in G:
+        G.nodes[node]["year"] = rng.choice([1990, 2010, 2011, 2011, 2012, 2012, 2012, None])
+    radius = {node: rng.uniform(6, 34) for node in G}
+    positions, _axis, _band = timeline_layout(G, {}, {}, radius=radius, seed=seed)
+    assert not overlapping(positions, radius)
+    by_year: dict[int, list[float]] = {}
+    for node, year in G.nodes(data="year"):
+        if year is not None:
+            by_year.setdefault(year, []).append(positions[node][0])
+    years = sorted(by_year)
+    assert all(max(by_year[a]) < min(by_year[b]) for a, b in itertools.pairwise(years))

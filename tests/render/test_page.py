@@ -76,8 +76,19 @@ def test_timeline_and_year_colours(tmp_path: Path) -> None:
     data = _data(tmp_path / "map.html")
     xs = dict(zip(data["nodes"]["key"], data["nodes"]["x"], strict=True))
     assert xs["1001"] < xs["1002"] < xs["1003"] < xs["1004"] < xs["1005"]
-    assert [label for _x, label in data["axis"]] == ["2001", "2003", "2005", "2007", "2009"]
+    assert [label for _x, label in data["axis"]] == [str(year) for year in range(2001, 2010)]
     assert data["legend"][0][0] == "2001\u20132002"
+    assert data["band"] is None  # every work has a year
+
+
+def test_timeline_of_nodes_without_years_is_refused(tmp_path: Path) -> None:
+    G = nx.Graph([("D1", "D2")], kind="mesh")
+    with pytest.raises(NetworkError) as caught:
+        render_page(G, tmp_path / "map.html", layout="timeline")
+    assert str(caught.value) == (
+        "--layout timeline: the nodes of the mesh network carry no year (only works and people do); use --layout force"
+    )
+    assert not (tmp_path / "map.html").exists()
 
 
 def test_weighted_graphs_get_edge_widths(tmp_path: Path) -> None:

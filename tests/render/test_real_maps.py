@@ -8,6 +8,7 @@ Skipped when ``../shared/pubmed-samples`` is absent.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -140,3 +141,29 @@ def test_communities_are_named_by_their_records_terms(
             assert not terms
         else:
             assert set(name.split("; ")) <= terms, f"{kind}: {name!r} is not made of its records' terms"
+
+
+@pytest.mark.parametrize(("kind", "options"), [("citation", {"include_cited": True}), ("coauthor", {})])
+def test_real_timelines_put_years_in_order_and_undated_works_apart(
+    samples_store: Path, tmp_path: Path, kind: str, options: dict[str, Any]
+) -> None:
+    G = project(kind, samples_store, **options)
+    render_page(G, tmp_path / "map.html", top=TOP, layout="timeline", isolated=True)
+    data = page_data(tmp_path / "map.html")
+    nodes = data["nodes"]
+    columns: dict[int, list[float]] = {}
+    for x, year in zip(nodes["x"], nodes["year"], strict=True):
+        if year is not None:
+            columns.setdefault(year, []).append(x)
+    years = sorted(columns)
+    assert all(max(columns[a]) < min(columns[b]) for a, b in itertools.pairwise(years))
+    ticks = {label: x for x, label in data["axis"]}
+    step = data["axis"][1][0] - data["axis"][0][0]
+    assert all(abs(x - ticks[str(year)]) < step / 2 for year, xs in columns.items() for x in xs)
+    undated = [i for i, year in enumerate(nodes["year"]) if year is None]
+    dated_bottom = max(nodes["y"][i] + nodes["size"][i] for i, year in enumerate(nodes["year"]) if year is not None)
+    if undated:
+        assert dated_bottom < data["band"] <= min(nodes["y"][i] - nodes["size"][i] for i in undated)
+    labels = [label for label in nodes["label"] if label and len(label) <= 30]
+    assert len(labels) >= 0.95 * len(nodes["id"])
+    assert overlapping_share(nodes) <= 0.05
