@@ -403,7 +403,11 @@ def _cell(value: Any, width: int = 60) -> str:
 @cli.command("render", short_help="Draw a network as an interactive, offline HTML page.")
 @click.argument("kind", type=_KINDS, default="citation")
 @click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .html file to write."
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The .html page to write; a .png name writes an image of it (needs: pip install 'pubgraph[png]').",
 )
 @click.option(
     "--color",
@@ -474,16 +478,21 @@ def render_command(
       pubgraph render citation --layout timeline --top 3000 -o output/timeline.html
       pubgraph render coauthor --min-weight 2 --color year -o output/coauthors.html
       pubgraph render mesh --where year=2015- -o output/topics.html
+      pubgraph render coauthor --min-weight 2 -o output/coauthors.png
     """
     from ..network.behind import records_behind
     from ..render.page import render_page
+    from ..render.png import require_png
 
+    if output.suffix.lower() == ".png":
+        require_png(output)  # before the projection's work, not after
     G = _project(kind, store, where, min_weight, include_cited, all_mesh)
     behind = records_behind(G, store_path(store), parse_where(where))
     summary = render_page(
         G, output, color=color, size=size, layout=layout, top=top, title=title, isolated=show_isolated, behind=behind
     )
     click.echo(
-        f"wrote {summary.path} ({summary.bytes / 1e6:.1f} MB in {summary.seconds:.1f} s; opens offline in any "
-        f"browser): {_described(G)}. Drawn: {summary.notice}"
+        f"wrote {summary.path} ({summary.bytes / 1e6:.1f} MB in {summary.seconds:.1f} s; "
+        f"{'a 1600 x 1000 image of the map' if output.suffix.lower() == '.png' else 'opens offline in any browser'})"
+        f": {_described(G)}. Drawn: {summary.notice}"
     )

@@ -28,6 +28,7 @@ from ..store.files import atomic_output
 from ._assets import vis_assets
 from ._template import PAGE
 from .layout import LAYOUTS, force_layout, node_year, timeline_layout
+from .png import page_png, require_png
 from .select import select_view
 from .style import COLOR_BY, SIZE_BY, Colouring, colouring, short_label, sizes
 from .topics import community_names
@@ -81,7 +82,7 @@ def render_page(
     isolated: bool = False,
     behind: Behind | None = None,
 ) -> PageSummary:
-    """Write ``G`` as one offline HTML page at ``path``.
+    """Write ``G`` as one offline HTML page at ``path`` (a ``.png`` path: an image of it, see ``png``).
 
     ``color``: community | year | journal; ``size``: citations | pagerank | degree;
     ``layout``: force | timeline. Which nodes are drawn (nodes without links are hidden
@@ -98,6 +99,8 @@ def render_page(
     """
     started = time.perf_counter()
     _check(G, color, size, layout, top)
+    if Path(path).suffix.lower() == ".png":
+        require_png(Path(path))  # before the layout's work, not after
     ranks = pagerank(G)
     view = select_view(G, ranks, top, isolated=isolated)
     shown = view.graph
@@ -272,7 +275,7 @@ def _page(payload: dict[str, Any], title: str) -> str:
 
 
 def _write(path: Path, page: str) -> int:
-    encoded = page.encode("utf-8")
+    encoded = page_png(page, path) if path.suffix.lower() == ".png" else page.encode("utf-8")
     try:
         with atomic_output(path, compress=False) as out:
             out.write(encoded)
