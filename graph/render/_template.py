@@ -45,6 +45,9 @@ aside{position:absolute;background:rgba(255,255,255,.95);border:1px solid #ddd;b
 .pg-card dt{color:#666}
 .pg-card dd{margin:0}
 .pg-card a{color:#0b57d0}
+.pg-records{margin:4px 0;padding-left:16px}
+.pg-records li{margin:4px 0}
+.pg-ends,.pg-where{color:#555}
 [hidden]{display:none!important}
 """
 
@@ -78,7 +81,8 @@ _SCRIPT = r"""
     layout: {improvedLayout: false},
     interaction: {hover: true, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big},
     nodes: {shape: "dot", borderWidth: 1, font: {size: 13, strokeWidth: 3, strokeColor: "#fff"}},
-    edges: {smooth: false, width: 0.7, color: {color: "#9aa3ad", opacity: 0.45, highlight: "#d62728", hover: "#d62728"},
+    edges: {smooth: false, width: 0.7, selectionWidth: 2, hoverWidth: 1.5,
+            color: {color: "#9aa3ad", opacity: 0.45, highlight: "#d62728", hover: "#d62728"},
             arrows: data.directed ? {to: {enabled: true, scaleFactor: 0.35}} : {to: {enabled: false}}}
   };
   var network = new vis.Network(byId("pg-network"), {nodes: nodes, edges: edges}, options);
@@ -156,6 +160,66 @@ _SCRIPT = r"""
   }
   network.on("selectNode", function (params) { tooltip.hidden = true; show(params.nodes[0]); });
   network.on("deselectNode", function () { details.hidden = true; });
+
+  // A click on a link shows the records behind it (see graph.render.drill): the records
+  // both ends share, a journal link's own list, or, for a citation, the two works.
+  var D = data.drill || {mode: "ends", kind: "", heading: "", nouns: ["record", "records"]};
+  function linkRecords(j) {
+    if (D.mode === "listed") return D.links[j];
+    if (D.mode !== "shared") return null;
+    var a = D.members[E.from[j]], b = D.members[E.to[j]], inB = {}, found = [], k;
+    for (k = 0; k < b.length; k++) inB[b[k]] = true;
+    for (k = 0; k < a.length; k++) if (inB[a[k]]) found.push(a[k]);
+    return found;
+  }
+  function recordItem(r) {
+    var R = D.records, li = document.createElement("li");
+    li.appendChild(make("strong", R.label[r]));
+    li.appendChild(document.createTextNode(" " + R.title[r] + " "));
+    var where = [R.journal[r], R.year[r]].filter(function (v) { return v != null && v !== ""; }).join(" \u00b7 ");
+    if (where) li.appendChild(make("span", "(" + where + ") ", "pg-where"));
+    if (/^[0-9]+$/.test(R.pmid[r] || "")) {
+      var a = make("a", "PubMed " + R.pmid[r]);
+      a.href = "https://pubmed.ncbi.nlm.nih.gov/" + R.pmid[r] + "/";
+      a.target = "_blank"; a.rel = "noopener noreferrer";
+      li.appendChild(a);
+    } else if (R.doi[r]) {
+      var d = make("a", "doi:" + R.doi[r]);
+      d.href = "https://doi.org/" + encodeURI(R.doi[r]);
+      d.target = "_blank"; d.rel = "noopener noreferrer";
+      li.appendChild(d);
+    }
+    return li;
+  }
+  api.showLink = function (j) {
+    var records = linkRecords(j), a = E.from[j], b = E.to[j];
+    details.replaceChildren();
+    if (records === null) {
+      var citation = D.kind === "citation";
+      details.appendChild(make("h2", citation ? "Citing" : "Linked"));
+      details.appendChild(card(a, true));
+      details.appendChild(make("h2", citation ? "cites" : "and" + (E.weight ? " (weight " + E.weight[j] + ")" : "")));
+      details.appendChild(card(b, true));
+    } else {
+      var noun = D.nouns[records.length === 1 ? 0 : 1];
+      details.appendChild(make("h2", D.heading.replace("{n}", records.length).replace("{noun}", noun)));
+      details.appendChild(make("p", N.label[a] + " \u2013 " + N.label[b], "pg-ends"));
+      var list = make("ul", null, "pg-records");
+      records.slice(0, D.shown).forEach(function (r) { list.appendChild(recordItem(r)); });
+      details.appendChild(list);
+      if (records.length > D.shown) {
+        details.appendChild(make("p", "and " + (records.length - D.shown) + " more (a page lists " + D.shown +
+                                      " per link; pubgraph query finds them all)"));
+      }
+    }
+    details.hidden = false;
+    if (records === null) return [N.key[a], N.key[b]];
+    return records.map(function (r) { return D.records.pmid[r] || D.records.label[r]; });
+  };
+  network.on("click", function (params) {
+    if (!params.nodes.length && params.edges.length) { tooltip.hidden = true; api.showLink(params.edges[0]); }
+    else if (!params.nodes.length) details.hidden = true;
+  });
 
   function visible(i) { var item = nodes.get(i); return !(item && item.hidden); }
   function find(query) {

@@ -27,6 +27,7 @@ from ..network.metrics import communities, default_community_method, pagerank
 from ..store.files import atomic_output
 from ._assets import vis_assets
 from ._template import PAGE
+from .drill import drill_data
 from .layout import LAYOUTS, force_layout, node_year, timeline_layout
 from .png import page_png, require_png
 from .select import select_view
@@ -107,6 +108,7 @@ def render_page(
     groups = communities(shown, method=default_community_method(shown.number_of_nodes()), seed=seed)
     names = community_names(shown, groups, behind or terms_only(G), ranks)
     payload = _payload(G, shown, ranks, groups, names, color, size, layout, seed)
+    payload["drill"] = drill_data(shown, list(shown), behind)
     payload["notice"] = _notice(shown, view.notice, _filters(G))
     page = _page(payload, title or _KIND_TITLES.get(str(G.graph.get("kind")), "Network"))
     written = _write(Path(path), page)
@@ -229,6 +231,8 @@ def _edge_columns(G: nx.Graph, index: Mapping[Node, int]) -> dict[str, list[Any]
     heaviest = max(weights, default=1.0)
     if heaviest > 1:
         columns["width"] = [round(0.5 + 4.5 * w / heaviest, 2) for w in weights]
+    if any("weight" in data for _a, _b, data in G.edges(data=True)):
+        columns["weight"] = [int(w) if w.is_integer() else w for w in weights]
     return columns
 
 
