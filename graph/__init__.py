@@ -40,6 +40,7 @@ _LAZY = {
     "write_network": "graph.network",
     "PROJECTIONS": "graph.network",
     "render_page": "graph.render",
+    "render_map": "graph.render",
     "PageSummary": "graph.render",
     "serve": "graph.endpoint",
     "Endpoint": "graph.endpoint",

@@ -34,7 +34,7 @@ from .select import select_view
 from .style import COLOR_BY, SIZE_BY, Colouring, colouring, short_label, sizes
 from .topics import community_names
 
-__all__ = ["COLOR_BY", "LAYOUTS", "SIZE_BY", "PageSummary", "render_page"]
+__all__ = ["COLOR_BY", "LAYOUTS", "SIZE_BY", "BuiltPage", "PageSummary", "build_page", "render_page", "write_page"]
 
 Node = Hashable
 _KIND_TITLES = {
@@ -99,9 +99,58 @@ def render_page(
     (2, 1, False)
     """
     started = time.perf_counter()
-    _check(G, color, size, layout, top)
     if Path(path).suffix.lower() == ".png":
+        _check(G, color, size, layout, top)
         require_png(Path(path))  # before the layout's work, not after
+    built = build_page(
+        G, color=color, size=size, layout=layout, top=top, title=title, seed=seed, isolated=isolated, behind=behind
+    )
+    written = write_page(Path(path), built.page)
+    return PageSummary(
+        Path(path),
+        built.nodes,
+        built.edges,
+        G.number_of_nodes(),
+        G.number_of_edges(),
+        written,
+        time.perf_counter() - started,
+        built.hidden,
+        built.notice,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltPage:
+    """A page before it is written: its HTML, the data it draws, and what it left out."""
+
+    page: str
+    data: dict[str, Any]
+    title: str
+    nodes: int
+    edges: int
+    hidden: int
+    notice: str
+
+
+def build_page(
+    G: nx.Graph,
+    *,
+    color: str = "community",
+    size: str = "citations",
+    layout: str = "force",
+    top: int = 5000,
+    title: str | None = None,
+    seed: int = 0,
+    isolated: bool = False,
+    behind: Behind | None = None,
+) -> BuiltPage:
+    """The page ``render_page`` writes, in memory (the options are ``render_page``'s).
+
+    >>> built = build_page(nx.DiGraph([("2", "1")], kind="citation"))
+    >>> built.title, built.data["nodes"]["key"], built.page.startswith("<!DOCTYPE html>")
+    ('Citation network', ['2', '1'], True)
+    """
+    _check(G, color, size, layout, top)
     ranks = pagerank(G)
     view = select_view(G, ranks, top, isolated=isolated)
     shown = view.graph
@@ -110,16 +159,13 @@ def render_page(
     payload = _payload(G, shown, ranks, groups, names, color, size, layout, seed)
     payload["drill"] = drill_data(shown, list(shown), behind)
     payload["notice"] = _notice(shown, view.notice, _filters(G))
-    page = _page(payload, title or _KIND_TITLES.get(str(G.graph.get("kind")), "Network"))
-    written = _write(Path(path), page)
-    return PageSummary(
-        Path(path),
+    heading = title or _KIND_TITLES.get(str(G.graph.get("kind")), "Network")
+    return BuiltPage(
+        _page(payload, heading),
+        payload,
+        heading,
         shown.number_of_nodes(),
         shown.number_of_edges(),
-        G.number_of_nodes(),
-        G.number_of_edges(),
-        written,
-        time.perf_counter() - started,
         view.hidden,
         payload["notice"],
     )
@@ -278,7 +324,8 @@ def _page(payload: dict[str, Any], title: str) -> str:
     return re.sub(r"@@(TITLE|VIS_CSS|VIS_JS|DATA)@@", lambda m: values[m.group(1)], PAGE)
 
 
-def _write(path: Path, page: str) -> int:
+def write_page(path: Path, page: str) -> int:
+    """Write ``page`` at ``path`` (a ``.png`` path: an image of it) in one piece; the bytes written."""
     encoded = page_png(page, path) if path.suffix.lower() == ".png" else page.encode("utf-8")
     try:
         with atomic_output(path, compress=False) as out:
