@@ -11,16 +11,35 @@ import functools
 import re
 
 __all__ = [
+    "is_pmid",
     "normalize_doi",
+    "normalize_language",
+    "normalize_mesh_ui",
     "normalize_orcid",
     "normalize_pmcid",
     "normalize_pmid",
     "orcid_checksum_ok",
 ]
 
-_ORCID_RE = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dXx])")
-_DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
-_PMC_RE = re.compile(r"^(?:PMC)?\s*(\d+)(?:\.\d+)?$", re.IGNORECASE)
+# ASCII digits only: a bare \d matches any Unicode digit ("١٢", "²"), which int()
+# may refuse and which no registry issues.
+_ORCID_RE = re.compile(r"(\d{4})-?(\d{4})-?(\d{4})-?(\d{3}[\dXx])", re.ASCII)
+_ORCID_SHAPE_RE = re.compile(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", re.ASCII)
+_DOI_RE = re.compile(r"10\.[0-9]{4,9}/\S+")
+_PMC_RE = re.compile(r"^(?:PMC)?\s*([0-9]+)(?:\.[0-9]+)?$", re.IGNORECASE)
+# MeSH unique identifiers: descriptors D, qualifiers Q, supplementary concept records C
+# (and T for terms); 6 digits in older records, 9 in newer ones (Q000000981).
+_MESH_UI_RE = re.compile(r"[CDQT][0-9]+")
+_LANGUAGE_RE = re.compile(r"[a-z]{3}")
+
+
+def is_pmid(value: str) -> bool:
+    """True when ``value`` is a PMID in canonical form: ASCII digits, no leading zero.
+
+    >>> is_pmid("28993889"), is_pmid("028993889"), is_pmid("2899 3889"), is_pmid("١٢")
+    (True, False, False, False)
+    """
+    return value.isdigit() and value.isascii() and value[0] != "0"
 
 
 def normalize_pmid(value: str | None) -> str | None:
@@ -92,16 +111,45 @@ def normalize_orcid(value: str | None) -> str | None:
 
 @functools.lru_cache(maxsize=1 << 12)  # the same authors recur across records
 def orcid_checksum_ok(orcid: str) -> bool:
-    """Check the ISO 7064 MOD 11-2 check digit of a normalised ORCID iD.
+    """Check the shape and the ISO 7064 MOD 11-2 check digit of a normalised ORCID iD.
 
     >>> orcid_checksum_ok("0000-0002-1825-0097"), orcid_checksum_ok("0000-0002-1825-0098")
     (True, False)
+    >>> orcid_checksum_ok("0000000218250097"), orcid_checksum_ok("000²-0002-1825-0097")
+    (False, False)
     """
-    digits = orcid.replace("-", "")
-    if len(digits) != 16 or not digits[:15].isdigit():
+    if _ORCID_SHAPE_RE.fullmatch(orcid) is None:
         return False
+    digits = orcid.replace("-", "")
     total = 0
     for char in digits[:15]:
         total = (total + int(char)) * 2
     check = (12 - total % 11) % 11
     return digits[15] == ("X" if check == 10 else str(check))
+
+
+def normalize_mesh_ui(value: str | None) -> str | None:
+    """Return a MeSH unique identifier (``D000818``, ``Q000000981``, ``C000656484``) or None.
+
+    >>> normalize_mesh_ui(" D000818 "), normalize_mesh_ui("Q000000981")
+    ('D000818', 'Q000000981')
+    >>> normalize_mesh_ui("D000818>"), normalize_mesh_ui("D 000818"), normalize_mesh_ui("")
+    (None, None, None)
+    """
+    if not value:
+        return None
+    value = value.strip()
+    return value if _MESH_UI_RE.fullmatch(value) else None
+
+
+@functools.lru_cache(maxsize=1 << 10)  # a few hundred languages, one or two a record
+def normalize_language(value: str | None) -> str | None:
+    """Return an ISO 639-2 language code (PubMed's ``<Language>``) lower-cased, or None.
+
+    >>> normalize_language("eng"), normalize_language(" ENG "), normalize_language("en-GB")
+    ('eng', 'eng', None)
+    """
+    if not value:
+        return None
+    value = value.strip().lower()
+    return value if _LANGUAGE_RE.fullmatch(value) else None

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import EutilsError, InputError, NoResultsError
-from .identifiers import normalize_pmid
+from .identifiers import is_pmid, normalize_pmid
 from .model import Iris
 from .model.namespaces import CITO, FABIO, PG, RDF
 from .model.terms import Quad, iri, literal
@@ -429,6 +429,7 @@ def elink_nquads(edges: Iterable[tuple[str, str]], iris: Iris, present: Collecti
     work's graph ``BASE/graph/elink/{PMID}``, plus ``cito:cites`` unless ``present``
     says a loaded reference list states it already (a triple lives in one graph only);
     stubs of both works go to the entities graph, as the mapping writes them.
+    A pair whose ids are not both PMIDs (ELink's reply is data, not trusted) is skipped.
 
     >>> quads = elink_nquads([("1", "2")], Iris("http://x.org/"))
     >>> quads[0][1:]
@@ -438,6 +439,8 @@ def elink_nquads(edges: Iterable[tuple[str, str]], iris: Iris, present: Collecti
     quads: list[Quad] = []
     stubs: set[str] = set()
     for citing, cited in sorted(edges):
+        if not (is_pmid(citing) and is_pmid(cited)):
+            continue
         graph = iri(iris.elink_graph(citing))
         s, o, node = iri(iris.article(citing)), iri(iris.article(cited)), iri(iris.citation(citing, cited))
         if (citing, cited) not in present:

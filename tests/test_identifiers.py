@@ -7,7 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph.identifiers import (
+    is_pmid,
     normalize_doi,
+    normalize_language,
+    normalize_mesh_ui,
     normalize_orcid,
     normalize_pmcid,
     normalize_pmid,
@@ -178,3 +181,53 @@ def test_normalize_pmid(raw: str | None, expected: str | None) -> None:
 @given(st.integers(min_value=1, max_value=10**10), st.integers(min_value=0, max_value=3))
 def test_normalize_pmid_round_trip(number: int, zeros: int) -> None:
     assert normalize_pmid("0" * zeros + str(number)) == str(number)
+
+
+# ---------------------------------------------------------- shapes checked before minting
+
+
+@pytest.mark.parametrize(
+    "raw", ["000²-0002-1825-0097", "0000-0002-1825-009\u0667", "0000000218250097", "0-000-0002-1825-0097"]
+)
+def test_orcid_checksum_refuses_what_is_no_normalised_ascii_orcid(raw: str) -> None:
+    # "²".isdigit() is True but int("²") raised ValueError; Unicode digits minted odd IRIs.
+    assert orcid_checksum_ok(raw) is False
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "\u0661\u0662\u0663\u0664-\u0665\u0666\u0667\u0668-\u0669\u0660\u0661\u0662-\u0663\u0664\u0665\u0666",
+        "0000-0002-1825-009²",
+    ],
+)
+def test_normalize_orcid_reads_ascii_digits_only(raw: str) -> None:
+    assert normalize_orcid(raw) is None
+
+
+def test_normalize_pmcid_reads_ascii_digits_only() -> None:
+    assert normalize_pmcid("PMC\u0661\u0662\u0663") is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("D000818", "D000818"), (" Q000000981 ", "Q000000981"), ("C000656484", "C000656484"), ("D000818>", None)],
+)
+def test_normalize_mesh_ui(raw: str, expected: str | None) -> None:
+    assert normalize_mesh_ui(raw) == expected
+
+
+@given(st.text())
+def test_a_normalised_mesh_ui_is_a_letter_then_ascii_digits(raw: str) -> None:
+    ui = normalize_mesh_ui(raw)
+    assert ui is None or (ui[0] in "CDQT" and ui[1:].isdigit() and ui.isascii())
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("eng", "eng"), ("FRE", "fre"), ("en", None), ("e g", None), ("", None)])
+def test_normalize_language(raw: str, expected: str | None) -> None:
+    assert normalize_language(raw) == expected
+
+
+@given(st.text())
+def test_is_pmid_agrees_with_normalize_pmid(raw: str) -> None:
+    assert is_pmid(raw) == (bool(raw) and normalize_pmid(raw) == raw)

@@ -14,7 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..identifiers import orcid_checksum_ok
+from ..errors import InputError
+from ..identifiers import normalize_language, normalize_mesh_ui, normalize_pmcid, orcid_checksum_ok
 from ..records import Affiliation, Author, Journal
 from .terms import iri_segment
 
@@ -27,6 +28,8 @@ LANGUAGE = "http://id.loc.gov/vocabulary/iso639-2/"
 
 _EMAIL_RE = re.compile(r"(electronic address:)?\s*\S+@\S+", re.IGNORECASE)
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
+# An absolute IRI (RFC 3987: scheme ":" then no character IRIs exclude), for the base.
+_ABSOLUTE_IRI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`\x7f-\x9f\ud800-\udfff]+")
 
 
 def slug(text: str) -> str:
@@ -51,12 +54,20 @@ def normalize_affiliation(text: str) -> str:
 
 @functools.lru_cache(maxsize=1 << 14)  # authors of one record often share an affiliation
 def _affiliation_key(name: str) -> str:
-    return hashlib.sha1(normalize_affiliation(name).encode()).hexdigest()[:16]
+    # surrogatepass: a lone surrogate hashes like any other character, valid text as before.
+    return hashlib.sha1(normalize_affiliation(name).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
 class Iris:
     """Mints every instance IRI under one ``base``.
+
+    Data goes into IRIs validated or percent-encoded: identifiers of a known shape
+    (PMID, MeSH UI, ORCID, PMC id, language code) are checked, and the methods for them
+    give None, or fall back to a per-record IRI, when the value has another shape;
+    free-form text (DOIs, grant ids, ROR ids, volumes) is percent-encoded by
+    :func:`~graph.model.terms.iri_segment`. PMIDs are checked once per record by the
+    mapping (:func:`graph.identifiers.is_pmid`).
 
     >>> iris = Iris("https://example.org/kg/")
     >>> iris.article("28993889")
@@ -66,6 +77,13 @@ class Iris:
     """
 
     base: str = DEFAULT_BASE
+
+    def __post_init__(self) -> None:
+        if not _ABSOLUTE_IRI_RE.fullmatch(self.base):
+            raise InputError(
+                f"the base IRI {self.base!r} (--base or PUBGRAPH_BASE) is not an absolute IRI; "
+                f"give one such as {DEFAULT_BASE}"
+            )
 
     @classmethod
     def from_env(cls, base: str | None = None) -> Iris:
@@ -109,8 +127,14 @@ class Iris:
         return f"{self.base}group/{slug(name)}"
 
     def affiliation(self, affiliation: Affiliation) -> str:
-        if affiliation.ror:
-            return "https://ror.org/" + affiliation.ror.rsplit("/", 1)[-1]
+        """The ROR IRI when the affiliation has a ROR id (its last path segment), else one from its text.
+
+        >>> Iris("http://x.org/").affiliation(Affiliation("A", ror="https://ror.org/03yrm5c26/"))
+        'https://ror.org/03yrm5c26'
+        """
+        ror = affiliation.ror.strip().rstrip("/").rsplit("/", 1)[-1] if affiliation.ror else None
+        if ror:
+            return "https://ror.org/" + iri_segment(ror)
         return f"{self.base}affiliation/{_affiliation_key(affiliation.name)}"
 
     # venues
@@ -132,8 +156,13 @@ class Iris:
     def work_doi(self, doi: str) -> str:
         return f"{self.base}work/doi/{iri_segment(doi, keep_slashes=True)}"
 
-    def work_pmc(self, pmcid: str) -> str:
-        return f"{self.base}work/pmc/{pmcid}"
+    def work_pmc(self, pmcid: str) -> str | None:
+        """A work known by its PMC id (``PMC`` + digits), or None for another shape.
+
+        >>> Iris("http://x.org/").work_pmc("PMC5690420"), Iris("http://x.org/").work_pmc("PMC 1>")
+        ('http://x.org/work/pmc/PMC5690420', None)
+        """
+        return f"{self.base}work/pmc/{pmcid}" if normalize_pmcid(pmcid) == pmcid else None
 
     # funding
     def grant(self, agency: str | None, grant_id: str) -> str:
@@ -166,13 +195,30 @@ class Iris:
 
     # external vocabularies
     @staticmethod
-    def mesh(ui: str, qualifier_ui: str | None = None) -> str:
-        return f"{MESH}{ui}{qualifier_ui or ''}"
+    def mesh(ui: str | None, qualifier_ui: str | None = None) -> str | None:
+        """A MeSH term or descriptor-qualifier pair; None when a UI is no MeSH UI.
+
+        >>> Iris.mesh("D000818", "Q000000981"), Iris.mesh("D000818 x")
+        ('http://id.nlm.nih.gov/mesh/D000818Q000000981', None)
+        """
+        ui = normalize_mesh_ui(ui)
+        if ui is None:
+            return None
+        if qualifier_ui is None:
+            return f"{MESH}{ui}"
+        qualifier = normalize_mesh_ui(qualifier_ui)
+        return f"{MESH}{ui}{qualifier}" if qualifier is not None else None
 
     @staticmethod
     def pubmed_page(pmid: str) -> str:
         return f"{PUBMED_PAGE}{pmid}/"
 
     @staticmethod
-    def language(code: str) -> str:
-        return f"{LANGUAGE}{iri_segment(code.lower())}"
+    def language(code: str) -> str | None:
+        """The Library of Congress IRI of an ISO 639-2 code; None for anything else.
+
+        >>> Iris.language("ENG"), Iris.language("en GB")
+        ('http://id.loc.gov/vocabulary/iso639-2/eng', None)
+        """
+        normalized = normalize_language(code)
+        return f"{LANGUAGE}{normalized}" if normalized is not None else None

@@ -21,12 +21,20 @@ record is ~400 quads, and building no per-quad objects is most of what makes con
 fast. A shared description is written the first time its key is met in a :class:`Seen`,
 which the caller keeps across records. :func:`article_quads` gives the same quads as
 tuples, for the API and tests.
+
+Data never becomes syntax: identifiers of a known shape (PMIDs, MeSH UIs, PMC ids) are
+checked and those of another shape mint no IRI (a MeSH heading then keeps its name as a
+``dcterms:subject`` literal); free text in IRIs is percent-encoded (``iris``). A record
+whose output would hold an N-Quads line over :data:`MAX_LINE_BYTES` is refused with an
+:class:`~graph.errors.InputError`, since Oxigraph's parsers stop at 16 MiB a term.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
+from ..errors import InputError
+from ..identifiers import is_pmid, normalize_mesh_ui
 from ..records import Article, Author, Journal, MeshHeading
 from .iris import MESH, Iris
 from .namespaces import (
@@ -48,9 +56,22 @@ from .namespaces import (
     RDFS,
     SCHEMA,
 )
-from .terms import Quad, iri, literal
+from .terms import Quad, iri, literal, scalar_text
 
-__all__ = ["CORRECTION_PREDICATES", "PUBLICATION_TYPE_CLASSES", "Seen", "article_nquads", "article_quads"]
+__all__ = [
+    "CORRECTION_PREDICATES",
+    "MAX_LINE_BYTES",
+    "PUBLICATION_TYPE_CLASSES",
+    "Seen",
+    "article_nquads",
+    "article_quads",
+]
+
+#: The longest N-Quads line a record may produce, in UTF-8 bytes. Oxigraph's parsers hold
+#: one term in a buffer of at most 16 MiB ("Reached the buffer maximal size"), and its
+#: Turtle and N-Triples writers may escape a character in up to 6 bytes (``\u0000``):
+#: 2 MiB keeps every output loadable again, and is ~30 times the longest real abstract.
+MAX_LINE_BYTES = 2 << 20
 
 A = RDF.type
 Emit = Callable[[str, str, str], None]
@@ -99,7 +120,26 @@ _SOURCES = {"comments-corrections": PG.CommentsCorrections, "elink": PG.ELink}
 _CREATOR, _DOCUMENT_CONTEXT, _ROLE_IN_TIME = DCTERMS.creator, PRO.isDocumentContextFor, PRO.RoleInTime
 _WITH_ROLE, _AUTHOR, _HELD_BY, _NEXT = PRO.withRole, PRO.author, PRO.isHeldBy, OCO.hasNext
 _ORGANIZATION, _RELATES_TO_ORGANIZATION = FOAF.Organization, PRO.relatesToOrganization
-_SUBJECT_TERM, _PRIMARY_SUBJECT_TERM = FABIO.hasSubjectTerm, FABIO.hasPrimarySubjectTerm
+_SUBJECT_TERM, _PRIMARY_SUBJECT_TERM, _SUBJECT = FABIO.hasSubjectTerm, FABIO.hasPrimarySubjectTerm, DCTERMS.subject
+#: What a user calls the field an over-long line holds, by the line's predicate.
+_FIELDS = {
+    DCTERMS.abstract: "the abstract",
+    DCTERMS.title: "a title",
+    DCTERMS.alternative: "a vernacular title or journal abbreviation",
+    C4O.hasContent: "the text of a reference",
+    FOAF.name: "a name",
+    FOAF.givenName: "a given name",
+    FOAF.familyName: "a family name",
+    _LABEL: "an affiliation or MeSH name",
+    PRISM.keyword: "a keyword",
+    DCTERMS.subject: "a MeSH heading",
+    PRISM.publicationName: "the journal or book title",
+    DCTERMS.publisher: "the publisher",
+    PRISM.doi: "the DOI",
+    PRISM.volume: "the volume or issue",
+    PRISM.issueIdentifier: "the volume or issue",
+    FRAPO.hasGrantNumber: "a grant id",
+}
 
 
 class Seen:
@@ -141,14 +181,19 @@ def _position(n: int) -> str:
 def article_nquads(article: Article, iris: Iris, seen: Seen | None = None, *, triples: bool = False) -> bytes:
     """The N-Quads of one article, UTF-8: its own graph, plus shared descriptions new to ``seen``.
 
-    With ``triples``, N-Triples: the same statements without their graph.
+    With ``triples``, N-Triples: the same statements without their graph. Raises
+    :class:`~graph.errors.InputError` for a PMID that is not one, or a field so long that
+    its line would pass :data:`MAX_LINE_BYTES`.
 
     >>> from graph.records import Article
     >>> lines = article_nquads(Article("28993889", title="A case"), Iris("http://x.org/")).splitlines()
     >>> len(lines), lines[0].split()[1]
     (5, b'<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>')
     """
-    return _encode(_pieces(article, iris, seen if seen is not None else Seen(), triples))
+    data = _encode(_pieces(article, iris, seen if seen is not None else Seen(), triples))
+    if len(data) > MAX_LINE_BYTES:  # one test a record: only then can a line be too long
+        _refuse_long_lines(data, article.pmid)
+    return data
 
 
 def article_quads(article: Article, iris: Iris, seen: Seen | None = None) -> list[Quad]:
@@ -160,7 +205,9 @@ def article_quads(article: Article, iris: Iris, seen: Seen | None = None) -> lis
     >>> subject, obj, graph
     ('<http://x.org/article/28993889>', '<http://purl.org/spar/fabio/JournalArticle>', '<http://x.org/graph/pubmed/28993889>')
     """
-    text = "".join(_pieces(article, iris, seen if seen is not None else Seen(), False))
+    pieces = _pieces(article, iris, seen if seen is not None else Seen(), False)
+    _refuse_long_lines(_encode(pieces), article.pmid)
+    text = scalar_text("".join(pieces))
     return [_split_line(line) for line in text.split("\n") if line]
 
 
@@ -177,7 +224,27 @@ def _encode(pieces: list[str]) -> bytes:
         return "".join(pieces).encode("ascii")
     # One non-ASCII character widens a joined str to 2 or 4 bytes a character, and its
     # encoding gets 20-40x slower: encode piece by piece, the ASCII ones by copying.
-    return b"".join([piece.encode() for piece in pieces])
+    try:
+        return b"".join([piece.encode() for piece in pieces])
+    except UnicodeEncodeError:  # lone surrogates, from text decoded with surrogateescape
+        return b"".join([scalar_text(piece).encode() for piece in pieces])
+
+
+def _refuse_long_lines(data: bytes, pmid: str) -> None:
+    """Raise InputError naming the field when a line of ``data`` passes MAX_LINE_BYTES."""
+    long = [line for line in data.split(b"\n") if len(line) > MAX_LINE_BYTES]
+    if not long:
+        return
+    # A long IRI (a volume, a DOI) recurs in several lines: name it by its literal's line.
+    named = [(_FIELDS.get(line.split(b" ", 2)[1].decode()), line) for line in long]
+    field, line = next(((field, line) for field, line in named if field), named[0])
+    if field is None:
+        predicate = line.split(b" ", 2)[1].decode().strip("<>")
+        field = "a " + predicate.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    raise InputError(
+        f"PMID {pmid}: {field} is {len(line) / (1 << 20):.1f} MiB; "
+        f"pubgraph accepts fields up to {MAX_LINE_BYTES >> 20} MiB"
+    )
 
 
 class _Out:
@@ -198,6 +265,8 @@ class _Out:
 
 def _pieces(article: Article, iris: Iris, seen: Seen, triples: bool) -> list[str]:
     """The record's N-Quads lines, several to a piece."""
+    if not is_pmid(article.pmid):
+        raise InputError(f"PMID {article.pmid!r} is not a PMID (digits, such as 28993889)")
     pieces: list[str] = []
     out = _Out(pieces, iris, article.pmid, seen, triples)
     add, own = pieces.append, out.own
@@ -250,7 +319,9 @@ def _describe(emit: Emit, out: _Out, s: str, article: Article, iris: Iris) -> No
     if article.abstract:
         emit(s, DCTERMS.abstract, literal(article.abstract_text))
     for language in article.languages:
-        emit(s, DCTERMS.language, iri(iris.language(language)))
+        language_iri = iris.language(language)
+        if language_iri is not None:  # an ISO 639-2 code; anything else names no language
+            emit(s, DCTERMS.language, iri(language_iri))
     if article.doi:
         emit(s, PRISM.doi, literal(article.doi))
         # A cited work first known by DOI keeps its DOI IRI; this links the two.
@@ -398,6 +469,20 @@ def _agent(emit: Emit, out: _Out, pmid: str, position: int | str, author: Author
     return person
 
 
+#: MeSH UIs met already in canonical form: a set test is the cheapest check a heading can take.
+_MESH_UIS: set[str | None] = set()
+
+
+def _mesh_ui(ui: str | None) -> str | None:
+    """``ui`` as a MeSH UI, or None; callers test ``ui in _MESH_UIS`` first."""
+    canonical = normalize_mesh_ui(ui)
+    if canonical is not None and canonical == ui:
+        if len(_MESH_UIS) > 1 << 18:  # bounded: MeSH has ~350,000 descriptors and concepts
+            _MESH_UIS.clear()
+        _MESH_UIS.add(ui)
+    return canonical
+
+
 def _label(out: _Out, term: str, label: str, cls: str) -> None:
     """A MeSH term's type and label, in the MeSH graph, once."""
     # A chemical may name a descriptor that also heads the record: one label, two types.
@@ -405,43 +490,60 @@ def _label(out: _Out, term: str, label: str, cls: str) -> None:
 
 
 def _subjects(emit: Emit, out: _Out, s: str, article: Article) -> None:
+    uis = _MESH_UIS
     for heading in article.mesh_headings:
         _heading(out, s, heading)
     for concept in article.supplementary_concepts:
-        term = f"<{MESH}{concept.ui}>"
+        ui = concept.ui if concept.ui in uis else _mesh_ui(concept.ui)
+        if ui is None:
+            if concept.name:
+                emit(s, DCTERMS.subject, literal(concept.name))
+            continue
+        term = f"<{MESH}{ui}>"
         emit(s, _SUBJECT_TERM, term)
         _label(out, term, concept.name, MESHV.SupplementaryConceptRecord)
     for chemical in article.chemicals:
-        if chemical.ui:
-            term = f"<{MESH}{chemical.ui}>"
+        ui = chemical.ui if chemical.ui in uis else _mesh_ui(chemical.ui)
+        if ui is not None:
+            term = f"<{MESH}{ui}>"
             emit(s, CITO.discusses, term)
-            kind = MESHV.Descriptor if chemical.ui.startswith("D") else MESHV.SupplementaryConceptRecord
+            kind = MESHV.Descriptor if ui.startswith("D") else MESHV.SupplementaryConceptRecord
             _label(out, term, chemical.name, kind)
     for keyword in article.keywords:
         emit(s, PRISM.keyword, literal(keyword.text))
     for pt in article.publication_types:
-        if pt.ui:
-            term = f"<{MESH}{pt.ui}>"
+        ui = pt.ui if pt.ui in uis else _mesh_ui(pt.ui)
+        if ui is not None:
+            term = f"<{MESH}{ui}>"
             emit(s, DCTERMS.type, term)
             _label(out, term, pt.name, MESHV.PublicationType)
 
 
 def _heading(out: _Out, s: str, heading: MeshHeading) -> None:
-    add, own, mesh, first = out.add, out.own, out.mesh, out.first
-    descriptor = f"<{MESH}{heading.ui}>"
+    add, own, mesh, first, uis = out.add, out.own, out.mesh, out.first, _MESH_UIS
+    ui = heading.ui if heading.ui in uis else _mesh_ui(heading.ui)
+    if ui is None:  # no MeSH term to point at: the heading's text, as a literal
+        if heading.name:
+            add(f"{s} {_SUBJECT} {literal(heading.name)}{own}")
+        return
+    descriptor = f"<{MESH}{ui}>"
     add(f"{s} {_SUBJECT_TERM} {descriptor}{own}")
-    if first((heading.ui, heading.name)):
+    if first((ui, heading.name)):
         _label(out, descriptor, heading.name, MESHV.TopicalDescriptor)
     if heading.major:
         add(f"{s} {_PRIMARY_SUBJECT_TERM} {descriptor}{own}")
     for qualifier in heading.qualifiers:
-        pair = f"<{MESH}{heading.ui}{qualifier.ui}>"
+        qualifier_ui = qualifier.ui if qualifier.ui in uis else _mesh_ui(qualifier.ui)
+        if qualifier_ui is None:
+            add(f"{s} {_SUBJECT} {literal(f'{heading.name}/{qualifier.name}')}{own}")
+            continue
+        pair = f"<{MESH}{ui}{qualifier_ui}>"
         add(f"{s} {_SUBJECT_TERM} {pair}{own}")
         if qualifier.major:
             add(f"{s} {_PRIMARY_SUBJECT_TERM} {pair}{own}")
-        if not first((heading.ui, qualifier.ui, heading.name, qualifier.name)):
+        if not first((ui, qualifier_ui, heading.name, qualifier.name)):
             continue  # the common case: this pair, so named, is described already
-        qualifier_term = f"<{MESH}{qualifier.ui}>"
+        qualifier_term = f"<{MESH}{qualifier_ui}>"
         _label(out, qualifier_term, qualifier.name, MESHV.Qualifier)
         _label(out, pair, f"{heading.name}/{qualifier.name}", MESHV.DescriptorQualifierPair)
         if first(pair):
@@ -481,14 +583,16 @@ def _citations(out: _Out, s: str, article: Article, iris: Iris) -> None:
         )
         if reference.citation:
             add(f"{node} {_CONTENT} {literal(reference.citation)}{own}")
-        if reference.pmid and reference.pmid != article.pmid:  # lists sometimes name the article itself
-            cited = f"{article_prefix}{reference.pmid}>"
-            _stub(out, cited, _PUBMED_ID, reference.pmid)
+        pmid = reference.pmid
+        # Lists sometimes name the article itself; sources give PMIDs checked, API callers may not.
+        if pmid and pmid != article.pmid and pmid.isdigit() and pmid.isascii():
+            cited = f"{article_prefix}{pmid}>"
+            _stub(out, cited, _PUBMED_ID, pmid)
         elif reference.doi:
             cited = iri(iris.work_doi(reference.doi))
             _stub(out, cited, PRISM.doi, reference.doi)
-        elif reference.pmcid:
-            cited = iri(iris.work_pmc(reference.pmcid))
+        elif reference.pmcid and (pmc_iri := iris.work_pmc(reference.pmcid)) is not None:
+            cited = iri(pmc_iri)
             _stub(out, cited, FABIO.hasPubMedCentralId, reference.pmcid)
         else:
             continue
@@ -497,7 +601,7 @@ def _citations(out: _Out, s: str, article: Article, iris: Iris) -> None:
 
 def _corrections(emit: Emit, out: _Out, s: str, article: Article, iris: Iris) -> None:
     for correction in article.corrections:
-        if not correction.pmid or correction.pmid == article.pmid:
+        if not correction.pmid or correction.pmid == article.pmid or not is_pmid(correction.pmid):
             continue
         other = iri(iris.article(correction.pmid))
         emit(s, CORRECTION_PREDICATES.get(correction.ref_type, DCTERMS.relation), other)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from .. import __version__
 from ..model.iris import Iris
 from ..model.namespaces import DCTERMS, PG, PROV, RDF, RDFS
-from ..model.terms import iri, literal
+from ..model.terms import iri, literal, scalar_text
 
 if TYPE_CHECKING:
     from ..live import Manifest
@@ -24,6 +25,16 @@ __all__ = ["harvest_activity_nquads", "load_activity_nquads", "software_agent"]
 
 def software_agent(iris: Iris) -> str:
     return f"{iris.base}agent/pubgraph/{__version__}"
+
+
+def _text(value: str) -> str:
+    # File names and arguments come decoded with surrogateescape; UTF-8 has no lone surrogates.
+    return literal(scalar_text(value))
+
+
+def _url(value: str) -> str:
+    """A user-given URL as an IRI term: what IRIs exclude (space, ``<>"{}|\\^```) percent-encoded."""
+    return iri(quote(scalar_text(value), safe=":/?#[]@!$&'()*+,;=%~"))
 
 
 def _timestamp(seconds: float) -> str:
@@ -45,7 +56,7 @@ def load_activity_nquads(iris: Iris, summary: FileSummary, began: float, ended: 
     agent = iri(software_agent(iris))
     triples = [
         (activity, RDF.type, PROV.Activity),
-        (activity, RDFS.label, literal(f"load {summary.path.name}")),
+        (activity, RDFS.label, _text(f"load {summary.path.name}")),
         (activity, PROV.startedAtTime, _timestamp(began)),
         (activity, PROV.endedAtTime, _timestamp(ended)),
         (activity, PROV.used, entity),
@@ -55,7 +66,7 @@ def load_activity_nquads(iris: Iris, summary: FileSummary, began: float, ended: 
         (activity, PG.quadCount, _integer(summary.quads)),
         (entity, RDF.type, PROV.Entity),
         (entity, RDF.type, PG.InputFile),
-        (entity, RDFS.label, literal(summary.path.name)),
+        (entity, RDFS.label, _text(summary.path.name)),
         (entity, PG.sha256, literal(summary.sha256)),
         *_agent_triples(agent),
     ]
@@ -92,7 +103,7 @@ def harvest_activity_nquads(iris: Iris, manifest: Manifest) -> str:
     triples = [
         (activity, RDF.type, PROV.Activity),
         (activity, RDF.type, PG.EutilsHarvest),
-        (activity, RDFS.label, literal(manifest.label)),
+        (activity, RDFS.label, _text(manifest.label)),
         (activity, PROV.startedAtTime, _timestamp(manifest.started)),
         (activity, PROV.endedAtTime, _timestamp(manifest.ended)),
         (activity, PROV.wasAssociatedWith, agent),
@@ -103,16 +114,16 @@ def harvest_activity_nquads(iris: Iris, manifest: Manifest) -> str:
         *_agent_triples(agent),
     ]
     if manifest.query is not None:
-        triples.append((activity, PG.searchQuery, literal(manifest.query)))
-    triples += [(activity, PG.seedPmid, literal(seed)) for seed in manifest.seeds]
+        triples.append((activity, PG.searchQuery, _text(manifest.query)))
+    triples += [(activity, PG.seedPmid, _text(seed)) for seed in manifest.seeds]
     if manifest.depth is not None:
         triples.append((activity, PG.hops, _integer(manifest.depth)))
         triples.append((activity, PG.linkCount, _integer(manifest.links)))
-    triples += [(activity, PG.linkName, literal(name)) for name in manifest.link_names]
+    triples += [(activity, PG.linkName, _text(name)) for name in manifest.link_names]
     if manifest.max_records is not None:
         triples.append((activity, PG.maxRecords, _integer(manifest.max_records)))
     for utility in sorted({*manifest.requests, *manifest.cached}):
-        endpoint = iri(f"{manifest.eutils_url}{utility}.fcgi")
+        endpoint = _url(f"{manifest.eutils_url}{utility}.fcgi")
         triples += [
             (activity, PROV.used, endpoint),
             (endpoint, RDF.type, PG.EutilsEndpoint),

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import RdfFormat, parse
 
+from graph.errors import InputError
 from graph.model import Iris
 from graph.model.iris import normalize_affiliation, slug
 from graph.records import Affiliation, Author, Journal
@@ -235,8 +236,17 @@ def test_grant_and_agency_iris() -> None:
     assert iris.grant(None, "X/1") == f"{BASE}grant/unknown/X%2F1"
 
 
+# Text with what IRI and N-Triples parsers treat specially drawn often, lone surrogates too.
+HOSTILE = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list(' <>"{}|\\^`#?%/.\n\r\t\x00\x7f\u2028\ufffe\uffff\udc80\ud800é')),
+        st.characters(),
+    )
+)
+
+
 @settings(max_examples=200, deadline=None)
-@given(TEXT, TEXT)
+@given(HOSTILE, HOSTILE)
 def test_every_minted_iri_is_valid_whatever_the_text(text: str, other: str) -> None:
     iris = Iris()
     journal_iri = iris.journal(Journal(title=text or None, nlm_unique_id=other or None))
@@ -246,20 +256,64 @@ def test_every_minted_iri_is_valid_whatever_the_text(text: str, other: str) -> N
         iris.grant(text, other),
         iris.grant(None, text),
         iris.affiliation(Affiliation(text)),
+        iris.affiliation(Affiliation("a", ror=text)),
+        iris.affiliation(Affiliation("a", ror=f"https://ror.org/{text}")),
         iris.journal(Journal(title=text or "t")),
         iris.journal(Journal(issn_print=text or "t")),
         iris.volume(f"{BASE}journal/1", text),
         iris.issue(f"{BASE}journal/1", text),
         iris.work_doi(f"10.1000/{text}"),
-        iris.language(text or "eng"),
         iris.metrics_graph(text or "citation"),
+        iris.person("1", 1, Author(orcid=text)),
     ]
     if journal_iri is not None:
         minted.append(journal_iri)
+    # Identifiers of a known shape mint an IRI only when they have it.
+    minted += [value for value in (iris.language(text), iris.mesh(text), iris.mesh("D1", text)) if value]
+    minted += [value for value in (iris.work_pmc(text), iris.work_pmc(f"PMC{text}")) if value]
     for value in minted:
-        assert value is not None
-        assert value.startswith(("https://w3id.org/pubgraph/", "http://id.loc.gov/"))
+        assert value.startswith(("https://w3id.org/pubgraph/", "http://id.loc.gov/", "https://", "http://id.nlm"))
         assert_valid_iri(value)
+
+
+@pytest.mark.parametrize(
+    "ui", ["D000818>", "D000818 x", "D 000818", "", "X000818", "D00081\u0663", "<D000818>", "D000818\x00"]
+)
+def test_a_mesh_ui_of_another_shape_mints_no_iri(ui: str) -> None:
+    # A UI with ">" ended in a SyntaxError at bulk load; one with a space broke Turtle export.
+    assert Iris.mesh(ui) is None
+    assert Iris.mesh("D000818", ui) is None
+
+
+@pytest.mark.parametrize("code", ["en GB", "e>g", "english", "", "en-GB", "en"])
+def test_a_language_that_is_no_iso_639_2_code_mints_no_iri(code: str) -> None:
+    assert Iris.language(code) is None
+
+
+@pytest.mark.parametrize("pmcid", ["PMC1 2", "PMC1>", "PMC", "12", "PMC\u0661\u0662", "PMC12.1"])
+def test_a_pmc_id_of_another_shape_mints_no_iri(pmcid: str) -> None:
+    assert Iris().work_pmc(pmcid) is None
+
+
+@pytest.mark.parametrize("base", ["http://x y/", "x", "http://x/<a>/", "https://example.org/kg\n/", ""])
+def test_a_base_that_is_no_absolute_iri_is_refused(base: str) -> None:
+    with pytest.raises(InputError) as raised:
+        Iris(base)
+    assert str(raised.value) == (
+        f"the base IRI {base!r} (--base or PUBGRAPH_BASE) is not an absolute IRI; give one such as {BASE}"
+    )
+
+
+def test_a_ror_id_is_percent_encoded_and_its_trailing_slash_dropped() -> None:
+    iris = Iris()
+    assert iris.affiliation(Affiliation("a", ror="https://ror.org/03yrm5c26/")) == "https://ror.org/03yrm5c26"
+    assert iris.affiliation(Affiliation("a", ror="0x y>")) == "https://ror.org/0x%20y%3E"
+    assert iris.affiliation(Affiliation("a", ror=" / ")).startswith(f"{BASE}affiliation/")
+
+
+def test_an_affiliation_with_a_lone_surrogate_gets_an_iri() -> None:
+    # Text decoded with surrogateescape: hashing it raised UnicodeEncodeError.
+    assert Iris().affiliation(Affiliation("Univ\udce9rsit\udce9")).startswith(f"{BASE}affiliation/")
 
 
 # -------------------------------------------------------------------------- slugs

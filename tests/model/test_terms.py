@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
-from graph.model.terms import iri, iri_segment, literal
+from graph.model.terms import iri, iri_segment, literal, scalar_text
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SUBJECT, PREDICATE = "<http://example.org/s>", "<http://example.org/p>"
@@ -132,6 +132,19 @@ def test_iri_wraps_an_iri_in_angle_brackets() -> None:
         ("a/b", False, "a%2Fb"),
         ("a/b", True, "a/b"),
         ("100%", False, "100%25"),
+        ("100%2", False, "100%252"),
+        ("a%20b", False, "a%20b"),
+        ("a%3cb", False, "a%3Cb"),
+        ("%zz", False, "%25zz"),
+        (".", False, "%2E"),
+        ("..", False, "%2E%2E"),
+        ("...", False, "..."),
+        (".5", False, ".5"),
+        ("10.1000/../x", True, "10.1000/%2E%2E/x"),
+        ("10.1000/./x/.", True, "10.1000/%2E/x/%2E"),
+        ("10.1000/.x", True, "10.1000/.x"),
+        ("10.1000/a%2Fb", True, "10.1000/a%2Fb"),
+        ("caf\udce9", False, "caf%EF%BF%BD"),
         ("#1?x", False, "%231%3Fx"),
         ("é", False, "%C3%A9"),
         ("10.1002/(SICI)1<1::AID>3.0.CO;2-D", True, "10.1002/(SICI)1%3C1::AID%3E3.0.CO;2-D"),
@@ -152,6 +165,16 @@ def test_iri_segment_gives_a_valid_iri_that_decodes_back(text: str, keep_slashes
     # Nothing that ends the path, or that IRIs forbid, survives unencoded.
     assert not set(segment) & set('#? <>"{}|\\^`')
     assert keep_slashes or "/" not in segment
+    # Valid escapes are kept, so the segment decodes as the text does.
+    assert unquote(segment) == unquote(text)
+    assert iri_segment(segment, keep_slashes=keep_slashes) == segment
+    assert ".." not in segment.split("/") and "." not in segment.split("/")
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT.filter(lambda text: "%" not in text), st.booleans())
+def test_iri_segment_of_text_without_escapes_decodes_back_exactly(text: str, keep_slashes: bool) -> None:
+    segment = iri_segment(text, keep_slashes=keep_slashes)
     assert unquote(segment, errors="strict") == text
 
 
@@ -166,4 +189,18 @@ def test_doi_paths_keep_their_slashes_and_stay_valid(prefix: str, parts: list[st
     value = f"https://example.org/kg/work/doi/{segment}"
     assert parse_iri(value) == value
     assert segment.startswith(prefix + "/")
-    assert unquote(segment) == doi
+    assert unquote(segment) == unquote(doi)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.one_of(AWKWARD, st.sampled_from(["\udc80", "\ud800", "\udfff"]), st.characters())))
+def test_iri_segment_encodes_lone_surrogates_as_the_replacement_character(text: str) -> None:
+    # quote() raised UnicodeEncodeError on text decoded with surrogateescape.
+    segment = iri_segment(text)
+    assert parse_iri(f"https://example.org/kg/x/{segment}").endswith(segment)
+    assert unquote(segment) == unquote(scalar_text(text))
+
+
+def test_scalar_text_replaces_only_lone_surrogates() -> None:
+    assert scalar_text("a\udc80b\ud800") == "a\ufffdb\ufffd"
+    assert scalar_text("😀 é \ufffe") == "😀 é \ufffe"
