@@ -35,7 +35,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from .errors import ConversionError
+from .errors import ConversionError, InputError
 from .model import Iris, Seen, article_nquads
 from .processes import die_with_parent
 from .records import Deletion, Record
@@ -141,10 +141,16 @@ class Converter:
         chunks = None
         if keep is None and self._pool is not None and path.stat().st_size >= _PARALLEL_MIN_BYTES:
             chunks = read_chunks(path)
-        if chunks is None:
-            yield from self._sequential(path, out, keep)
-        else:
-            yield from self._parallel(path, chunks, out, self._generation)
+        try:
+            if chunks is None:
+                yield from self._sequential(path, out, keep)
+            else:
+                yield from self._parallel(path, chunks, out, self._generation)
+        except InputError as err:
+            if str(err).startswith(f"{path}: "):
+                raise
+            # The model's refusals name the record ("PMID 1: the abstract is 17 MiB"); add the file.
+            raise InputError(f"{path}: {err}") from err
 
     def _forget(self) -> None:
         # Output written before may be dropped (a file written again) or be elsewhere (a
