@@ -40,6 +40,7 @@ from lxml import etree
 
 from ..errors import EutilsError
 from ..http import PatientAdapter, RetryNotice, RetryPolicy, classify
+from ..identifiers import normalize_pmid
 from ..redact import redact, redacting
 
 __all__ = [
@@ -328,17 +329,18 @@ class EutilsClient:
         root = self._xml("elink", params, what, post=len(pmids) > MAX_GET_IDS)
         found: dict[str, tuple[str, ...]] = {pmid: () for pmid in pmids}
         for linkset in root.iterfind("LinkSet"):
-            source = linkset.findtext("IdList/Id")
+            source = normalize_pmid(linkset.findtext("IdList/Id"))
             if source is None:
                 continue
+            # What ELink says is data too: only PMIDs become links (and IRIs).
             targets = [
-                link.text.strip()
+                target
                 for db in linkset.iterfind("LinkSetDb")
                 if db.findtext("LinkName") == linkname
                 for link in db.iterfind("Link/Id")
-                if link.text and link.text.strip() != source
+                if (target := normalize_pmid(link.text)) is not None and target != source
             ]
-            found[source.strip()] = tuple(dict.fromkeys(targets))
+            found[source] = tuple(dict.fromkeys(targets))
         return found
 
     # requests ----------------------------------------------------------------------

@@ -254,6 +254,18 @@ def test_real_esearch_elink_epost_replies_parse(shared_samples: Path) -> None:
         _replaying(folder / "eutilsjson_esearch.baderror.xml").search("x")
 
 
+def test_elink_ids_that_are_not_pmids_are_dropped(tmp_path: Path) -> None:
+    reply = tmp_path / "elink.xml"
+    reply.write_text(
+        "<eLinkResult><LinkSet><DbFrom>pubmed</DbFrom><IdList><Id>0100</Id></IdList>"
+        "<LinkSetDb><DbTo>pubmed</DbTo><LinkName>pubmed_pubmed_refs</LinkName>"
+        "<Link><Id>7</Id></Link><Link><Id>8&gt; x</Id></Link><Link><Id>abc</Id></Link><Link><Id>100</Id></Link>"
+        "</LinkSetDb></LinkSet></eLinkResult>",
+        encoding="utf-8",
+    )
+    assert _replaying(reply).links(["100"], "pubmed_pubmed_refs") == {"100": ("7",)}
+
+
 # ---------------------------------------------------------------- the API key is a credential
 
 

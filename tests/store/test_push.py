@@ -439,3 +439,12 @@ def test_cli_never_takes_a_password_on_the_command_line(demo_store: Path) -> Non
     assert (code, err) == (1, "error: --digest needs --user NAME and --password-env VAR\n")
     code, _, err = run_cli(["push", URLS["gsp"], "--store", demo_store, "--password", "x"])
     assert code == 2 and "No such option '--password'" in err
+
+
+def test_a_batch_is_cut_between_lines_never_inside_a_literal() -> None:
+    from graph.store.remote.update import _Op, _split
+
+    lines = [f'<http://a.org/s> <http://a.org/p> "line\u2028{n}\u0085" .\n' for n in range(4)]
+    first, rest = _split([_Op("http://a.org/g", "".join(lines), 4)], 3)
+    assert [op.text for op in first] == ["".join(lines[:3])]
+    assert [op.text for op in rest] == [lines[3]]

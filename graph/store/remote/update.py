@@ -139,7 +139,8 @@ def _split(ops: list[_Op], budget: int) -> tuple[list[_Op], list[_Op]]:
             first.append(op)
             budget -= op.count
             continue
-        lines = op.text.splitlines(keepends=True)
+        # N-Quads lines end at "\n" only: splitlines() would also cut a literal at U+2028 or U+0085.
+        lines = [f"{line}\n" for line in op.text.split("\n")[:-1]]
         first.append(_Op(op.graph, "".join(lines[:budget]), budget))
         return first, [_Op(op.graph, "".join(lines[budget:]), op.count - budget), *ops[index + 1 :]]
     return first[:-1], first[-1:]
