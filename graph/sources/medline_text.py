@@ -151,6 +151,9 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
         )
 
 
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _records(stream: BinaryIO, path: Path, line_offset: int) -> Iterator[list[Field]]:
     """Group lines into records of (tag, value, line) with continuations joined."""
     fields: list[Field] = []
@@ -159,6 +162,9 @@ def _records(stream: BinaryIO, path: Path, line_offset: int) -> Iterator[list[Fi
             line = raw.decode("utf-8").rstrip("\r\n").lstrip("\ufeff")
         except UnicodeDecodeError as err:
             raise InputError(f"{path}: line {number} is not UTF-8 ({err.reason}); re-export the file") from err
+        # The text a PubMed XML record could hold: XML 1.0 has no control characters (and
+        # RDF/XML output must stay well-formed), so they read as U+FFFD.
+        line = _NOT_XML_RE.sub("\ufffd", line)
         if not line.strip():
             if fields:
                 yield fields

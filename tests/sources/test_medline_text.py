@@ -81,6 +81,17 @@ def test_continuation_lines_join_with_one_space() -> None:
     assert article.title == "A title that goes on and on."
 
 
+def test_control_characters_read_as_replacement_characters_and_rdf_xml_stays_well_formed(tmp_path: Path) -> None:
+    import rdflib
+
+    source = tmp_path / "c.nbib"
+    source.write_bytes(b"PMID- 5\nTI  - Bell \x07 and form feed \x0c here\xef\xbf\xbe.\n")
+    assert _text(source.read_text()).title == "Bell \ufffd and form feed \ufffd here\ufffd."
+    code, _, err = run_cli(["convert", source, "-o", tmp_path / "c.rdf"])
+    assert code == 0, err
+    assert len(rdflib.Graph().parse(tmp_path / "c.rdf", format="xml")) > 3
+
+
 def test_affiliations_and_orcids_attach_to_the_author_they_follow() -> None:
     article = _text(
         "PMID- 5\nFAU - Alpha, Ann\nAU  - Alpha A\nAD  - First lab.\nFAU - Beta, Bob\nAU  - Beta B\n"
