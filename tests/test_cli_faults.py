@@ -89,6 +89,25 @@ def test_convert_reads_and_writes_names_that_are_not_utf8(tmp_path: Path) -> Non
     assert output.stat().st_size > 0
 
 
+def test_build_reads_names_that_are_not_utf8(tmp_path: Path) -> None:
+    source = tmp_path / f"in{BAD}.xml"
+    source.write_bytes(SAMPLE.read_bytes())
+    store = tmp_path / "kg"
+    code, out, err = run_cli(["build", source, "--store", store, "--jobs", "1"])
+    assert (code, err) == (0, "")
+    assert out.startswith(f"built {store}: 1 file(s), 49 records")
+    code, out, err = run_cli(["query", "--store", store, "SELECT ?name { ?f a pg:InputFile ; rdfs:label ?name }"])
+    assert (code, err) == (0, "")
+    assert "in\N{REPLACEMENT CHARACTER}.xml" in out  # provenance keeps text: the undecodable byte shows as U+FFFD
+    # RocksDB itself takes UTF-8 paths only
+    code, out, err = run_cli(["build", source, "--store", tmp_path / f"kg{BAD}"])
+    assert (code, out, err) == (
+        1,
+        "",
+        f"error: cannot open the store at {tmp_path}/kg\\xff: The DB path is not valid UTF-8\n",
+    )
+
+
 def test_a_missing_input_named_in_bytes_is_one_line(tmp_path: Path) -> None:
     code, out, err = run_cli(["convert", tmp_path / f"no{BAD}.xml", "-o", tmp_path / "out.nq"])
     assert (code, out, err) == (1, "", f"error: {tmp_path}/no\\xff.xml: no such file\n")
