@@ -122,7 +122,8 @@ def communities(
     if undirected.number_of_nodes() == 0:
         return {}
     finder = {"leiden": _leiden, "louvain": _louvain, "label-propagation": _fast_label_propagation}[method]
-    groups = finder(undirected, resolution, seed, weight)
+    # Leiden reads the edges itself, faster from the graph than through an undirected view.
+    groups = finder(G if method == "leiden" else undirected, resolution, seed, weight)
     position = {node: i for i, node in enumerate(G)}
     ordered = sorted(groups, key=lambda group: (-len(group), min(position[n] for n in group)))
     return {node: index for index, group in enumerate(ordered) for node in group}
@@ -142,12 +143,19 @@ def _leiden(G: nx.Graph, resolution: float, seed: int, weight: str | None) -> li
         ) from err
     nodes = list(G)
     index = {node: i for i, node in enumerate(nodes)}
-    graph = igraph.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in G.edges()])
-    weights = [float(d.get(weight, 1)) for _a, _b, d in G.edges(data=True)] if weight else None
+    pairs: dict[tuple[int, int], float] = {}
+    for a, b, w in G.edges(data=weight or "weight", default=1):  # one pass: this is most of the time
+        i, j = index[a], index[b]
+        pairs.setdefault((i, j) if i < j else (j, i), float(w))  # a citation both ways is one tie
+    graph = igraph.Graph(n=len(nodes), edges=list(pairs))
+    weights = list(pairs.values())
     previous = igraph.set_random_number_generator(random.Random(seed))
     try:
         found = graph.community_leiden(
-            objective_function="modularity", weights=weights, resolution=resolution, n_iterations=_LEIDEN_ROUNDS
+            objective_function="modularity",
+            weights=weights if weight else None,
+            resolution=resolution,
+            n_iterations=_LEIDEN_ROUNDS,
         )
     finally:
         igraph.set_random_number_generator(previous)

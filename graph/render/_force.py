@@ -28,7 +28,9 @@ Node = Hashable
 DIRECT = 200
 _PAD = 2.0
 _DENSITY = 0.45
-_ITERATIONS = 60
+_ITERATIONS = 40
+_GROW = 1.02
+_TOLERANCE = 0.1  # pixels of overlap left: invisible, and chasing them costs rounds
 
 
 def spread(
@@ -179,6 +181,17 @@ def _binned(links: _Links, parts: list[np.ndarray]) -> list[np.ndarray]:
 
 
 def _label_propagation(links: _Links) -> list[np.ndarray]:
+    """Groups of densely linked nodes: igraph's label propagation (C) when installed, else networkx's."""
+    try:
+        import igraph
+    except ImportError:
+        return _nx_label_propagation(links)
+    graph = igraph.Graph(n=links.n, edges=np.column_stack([links.src, links.dst]).tolist())
+    found = graph.community_label_propagation(weights=links.weight.tolist())
+    return [np.array(sorted(members), dtype=np.int64) for members in found if members]
+
+
+def _nx_label_propagation(links: _Links) -> list[np.ndarray]:
     G = nx.Graph()
     G.add_nodes_from(range(links.n))
     G.add_weighted_edges_from(zip(links.src.tolist(), links.dst.tolist(), links.weight.tolist(), strict=True))
@@ -189,8 +202,8 @@ def _label_propagation(links: _Links) -> list[np.ndarray]:
 def _fruchterman_reingold(links: _Links, rng: np.random.Generator) -> np.ndarray:
     """Fruchterman & Reingold (1991) with exact repulsion, in a unit square; weights as log(1 + w)."""
     n, src, dst = links.n, links.src, links.dst
-    weight = np.log1p(links.weight)
-    pos = rng.random((n, 2))
+    weight = np.log1p(links.weight).astype(np.float32)
+    pos = rng.random((n, 2)).astype(np.float32)  # float32 halves the O(n^2) step's memory traffic
     k = math.sqrt(1.0 / n)
     for step in range(_ITERATIONS):
         dx = pos[:, 0, None] - pos[None, :, 0]
@@ -202,12 +215,12 @@ def _fruchterman_reingold(links: _Links, rng: np.random.Generator) -> np.ndarray
         move = np.column_stack([np.einsum("ij,ij->i", dx, force), np.einsum("ij,ij->i", dy, force)])
         pull = pos[src] - pos[dst]
         pull *= (np.hypot(pull[:, 0], pull[:, 1]) * weight / k)[:, None]
-        np.subtract.at(move, src, pull)
-        np.add.at(move, dst, pull)
+        for axis in (0, 1):  # bincount sums the pulls per node far faster than ufunc.at
+            move[:, axis] += np.bincount(dst, pull[:, axis], n) - np.bincount(src, pull[:, axis], n)
         length = np.maximum(np.hypot(move[:, 0], move[:, 1]), 1e-9)
         cap = 0.1 * (1 - step / _ITERATIONS)
-        pos += move * (np.minimum(length, cap) / length)[:, None]
-    return pos
+        pos += (move * (np.minimum(length, cap) / length)[:, None]).astype(np.float32)
+    return pos.astype(float)
 
 
 def _fit(xy: np.ndarray, radii: np.ndarray) -> np.ndarray:
@@ -221,6 +234,9 @@ def _fit(xy: np.ndarray, radii: np.ndarray) -> np.ndarray:
 def separate(xy: np.ndarray, radii: np.ndarray, *, rounds: int = 80) -> np.ndarray:
     """``xy`` with overlapping discs pushed apart, each pair half each way, until none overlap.
 
+    Every eighth round the whole is spread by 2 %, so tight crowds settle in a few dozen
+    rounds rather than oscillating; overlaps under ``_TOLERANCE`` pixels are left.
+
     >>> separate(np.array([[0.0, 0.0], [1.0, 0.0]]), np.array([5.0, 5.0])).round(1).tolist()
     [[-5.5, 0.0], [6.5, 0.0]]
     """
@@ -228,7 +244,11 @@ def separate(xy: np.ndarray, radii: np.ndarray, *, rounds: int = 80) -> np.ndarr
     if len(xy) < 2:
         return xy
     reach = 2 * float(radii.max()) + _PAD
-    for _round in range(rounds):
+    for step in range(rounds):
+        if step % 8 == 7:
+            # Crowds where each push makes another overlap converge slowly: give them room.
+            centre = xy.mean(axis=0)
+            xy = (xy - centre) * _GROW + centre
         pairs = cKDTree(xy).query_pairs(reach, output_type="ndarray")
         if not len(pairs):
             break
@@ -236,7 +256,7 @@ def separate(xy: np.ndarray, radii: np.ndarray, *, rounds: int = 80) -> np.ndarr
         delta = xy[b] - xy[a]
         dist = np.hypot(delta[:, 0], delta[:, 1])
         overlap = radii[a] + radii[b] + _PAD - dist
-        hit = overlap > 1e-6
+        hit = overlap > _TOLERANCE
         if not hit.any():
             break
         a, b, delta, dist, overlap = a[hit], b[hit], delta[hit], dist[hit], overlap[hit]

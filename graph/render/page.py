@@ -269,15 +269,17 @@ def _node_columns(
 
 def _edge_columns(G: nx.Graph, index: Mapping[Node, int]) -> dict[str, list[Any]]:
     sources, targets, weights = [], [], []
+    weighted = False
     for a, b, data in G.edges(data=True):
         sources.append(index[a])
         targets.append(index[b])
+        weighted = weighted or "weight" in data
         weights.append(float(data.get("weight", 1)))
     columns: dict[str, list[Any]] = {"from": sources, "to": targets}
     heaviest = max(weights, default=1.0)
     if heaviest > 1:
         columns["width"] = [round(0.5 + 4.5 * w / heaviest, 2) for w in weights]
-    if any("weight" in data for _a, _b, data in G.edges(data=True)):
+    if weighted:
         columns["weight"] = [int(w) if w.is_integer() else w for w in weights]
     return columns
 

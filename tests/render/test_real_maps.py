@@ -8,12 +8,14 @@ Skipped when ``../shared/pubmed-samples`` is absent.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import numpy as np
 import pytest
 from scipy.spatial import cKDTree
@@ -48,6 +50,12 @@ def samples_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
+@functools.cache
+def projected(store: Path, kind: str, include_cited: bool = False) -> nx.Graph:
+    """Each network once per test process: the tests only read them."""
+    return project(kind, store, include_cited=True) if include_cited else project(kind, store)
+
+
 def page_data(path: Path) -> dict[str, Any]:
     block = re.search(r'<script id="pg-data" type="application/json">(.*?)</script>', path.read_text("utf-8"), re.S)
     assert block is not None
@@ -69,7 +77,7 @@ def overlapping_share(nodes: dict[str, list[Any]]) -> float:
 
 @pytest.mark.parametrize(("kind", "options"), KINDS, ids=[k + ("-cited" if o else "") for k, o in KINDS])
 def test_real_map_says_something(samples_store: Path, tmp_path: Path, kind: str, options: dict[str, Any]) -> None:
-    G = project(kind, samples_store, **options)
+    G = projected(samples_store, kind, **options)
     summary = render_page(G, tmp_path / "map.html", top=TOP)
     data = page_data(tmp_path / "map.html")
     nodes, edges = data["nodes"], data["edges"]
@@ -125,7 +133,7 @@ def test_cited_works_threshold_fits_top(samples_store: Path, tmp_path: Path) -> 
 def test_communities_are_named_by_their_records_terms(
     samples_store: Path, tmp_path: Path, kind: str, options: dict[str, Any]
 ) -> None:
-    G = project(kind, samples_store, **options)
+    G = projected(samples_store, kind, **options)
     behind = records_behind(G, samples_store)
     render_page(G, tmp_path / "map.html", top=TOP, behind=behind)
     data = page_data(tmp_path / "map.html")
@@ -147,7 +155,7 @@ def test_communities_are_named_by_their_records_terms(
 def test_real_timelines_put_years_in_order_and_undated_works_apart(
     samples_store: Path, tmp_path: Path, kind: str, options: dict[str, Any]
 ) -> None:
-    G = project(kind, samples_store, **options)
+    G = projected(samples_store, kind, **options)
     render_page(G, tmp_path / "map.html", top=TOP, layout="timeline", isolated=True)
     data = page_data(tmp_path / "map.html")
     nodes = data["nodes"]
