@@ -14,6 +14,7 @@ not overlap.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Hashable, Iterable, Mapping
 
 import networkx as nx
@@ -187,7 +188,11 @@ def _label_propagation(links: _Links) -> list[np.ndarray]:
     except ImportError:
         return _nx_label_propagation(links)
     graph = igraph.Graph(n=links.n, edges=np.column_stack([links.src, links.dst]).tolist())
-    found = graph.community_label_propagation(weights=links.weight.tolist())
+    previous = igraph.set_random_number_generator(random.Random(links.n))  # same input, same layout
+    try:
+        found = graph.community_label_propagation(weights=links.weight.tolist())
+    finally:
+        igraph.set_random_number_generator(previous)
     return [np.array(sorted(members), dtype=np.int64) for members in found if members]
 
 

@@ -99,3 +99,8 @@ def test_crowded_years_keep_discs_apart(seed: int) -> None:
             by_year.setdefault(year, []).append(positions[node][0])
     years = sorted(by_year)
     assert all(max(by_year[a]) < min(by_year[b]) for a, b in itertools.pairwise(years))
+
+
+def test_without_communities_large_graphs_are_split_the_same_way_each_time() -> None:
+    G = nx.gnm_random_graph(800, 2400, seed=3)  # one component past DIRECT: split by label propagation
+    assert force_layout(G, {}, {}) == force_layout(G, {}, {})
