@@ -281,6 +281,8 @@ def _build(
     with KnowledgeStore.open(target, iris=iris) as kg, _staging_dir(target) as staging:
         with Converter(iris.base, jobs=jobs, self_contained=True) as converter:
             summaries = [_build_file(kg, path, staging, converter, progress) for path in files]
+        if summaries:
+            kg.compact()
         warnings = tuple(
             f"an earlier load of {name} was interrupted and rolled back; load that file again"
             for name in kg.interrupted_loads()

