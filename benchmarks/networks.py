@@ -43,17 +43,10 @@ from graph.network._store import by_subject, opened
 from graph.network.metrics import communities, default_community_method, pagerank
 from graph.render import render_page
 from graph.render.layout import force_layout
+from graph.render.png import CHROMIUM_ARGS, chromium_path
 from graph.render.style import sizes
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM, ARGS = chromium_path(), list(CHROMIUM_ARGS)  # the flags pubgraph's own PNG writer uses
 
 
 def timed(function: Callable[[], Any]) -> tuple[Any, float]:

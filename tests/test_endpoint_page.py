@@ -7,7 +7,6 @@ The browser part is skipped, with the reason, when Playwright or /usr/bin/chromi
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -20,17 +19,9 @@ import requests
 from graph.endpoint import Endpoint, serve
 from graph.model.namespaces import PREFIXES
 from graph.query import run_query
+from graph.render.png import CHROMIUM_ARGS, chromium_path
 
-CHROMIUM = os.environ.get("PUBGRAPH_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM, ARGS = chromium_path(), list(CHROMIUM_ARGS)  # the flags pubgraph's own PNG writer uses
 SCREENSHOT = Path(__file__).resolve().parents[1] / "output" / "endpoint-page.png"
 QUERY = "SELECT ?journal ?title WHERE { ?journal a fabio:Journal ; dcterms:title ?title } ORDER BY ?title"
 # Whatever loads a resource: attributes, CSS, script calls.

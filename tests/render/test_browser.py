@@ -6,7 +6,6 @@ screenshot of the demo's citation map as output/citation-map.png.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -17,18 +16,11 @@ import networkx as nx
 import pytest
 
 from graph.render import render_page
+from graph.render.png import CHROMIUM_ARGS, chromium_path
 
 from .conftest import HOSTILE, small_graph
 
-CHROMIUM = os.environ.get("PUBGRAPH_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM, ARGS = chromium_path(), list(CHROMIUM_ARGS)  # the flags pubgraph's own PNG writer uses
 SCREENSHOT = Path(__file__).resolve().parents[2] / "output" / "citation-map.png"
 
 
