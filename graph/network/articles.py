@@ -47,6 +47,15 @@ _REFERENCE_TEXTS = """SELECT ?work (MIN(?text) AS ?label) WHERE {
   GRAPH ?g { ?reference biro:references ?work }
   GRAPH ?h { ?reference c4o:hasContent ?text }
 } GROUP BY ?work"""
+# The first four names of each byline (the fourth only says "et al."), in one query
+# whose joins and grouping run in the engine: a name per row instead of the four
+# scans of every authorship that rebuilding the byline in Python needs.
+_FIRST_AUTHORS = """SELECT ?article ?position (MIN(?name) AS ?written) WHERE {
+  GRAPH ?g { ?article pro:isDocumentContextFor ?role }
+  { SELECT ?role ?position WHERE { GRAPH ?h { ?role schema:position ?position } FILTER(?position <= 4) } }
+  { SELECT ?role ?agent WHERE { GRAPH ?i { ?role pro:isHeldBy ?agent } } }
+  OPTIONAL { ?agent foaf:name ?name }
+} GROUP BY ?article ?position"""
 
 
 def article_node_id(iri: str, base: str) -> str:
@@ -110,9 +119,13 @@ def load_articles(kg: KnowledgeStore, *, authors: bool = True) -> dict[str, Arti
 
 
 def _add_authors(kg: KnowledgeStore, articles: dict[str, ArticleAttributes]) -> None:
-    names = by_subject(kg, "foaf:name")
-    for iri, agents in bylines(kg, articles).items():
-        written = [min(names.get(agent, ["?"])) for _role, agent in agents]
+    """``first_author`` and ``authors`` from the byline order (``schema:position``)."""
+    found: dict[str, list[tuple[float, str]]] = {}
+    for iri, position, name in rows(kg, _FIRST_AUTHORS):
+        if iri in articles and position is not None:
+            found.setdefault(iri, []).append((float(position), name or "?"))
+    for iri, names in found.items():
+        written = [name for _position, name in sorted(names)]
         articles[iri]["first_author"] = written[0]
         articles[iri]["authors"] = ", ".join(written[:3]) + (" et al." if len(written) > 3 else "")
 

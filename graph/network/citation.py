@@ -62,6 +62,13 @@ class _Corpus:
         self.references = Counter(citing for citing, _cited in self.links)
         self.labels: dict[str, str] = {}
 
+    def sorted_links(self) -> list[Link]:
+        """The links in sort order (citing, then cited): the order nodes and edges are added."""
+        by_citing: dict[str, list[str]] = defaultdict(list)
+        for citing, cited in self.links:
+            by_citing[citing].append(cited)
+        return [(citing, cited) for citing in sorted(by_citing) for cited in sorted(by_citing[citing])]
+
     def node(self, iri: str) -> str:
         return article_node_id(iri, self.base)
 
@@ -111,19 +118,17 @@ def citation_network(
         if include_cited:
             corpus.label_stubs((b for a, b in corpus.links if a in corpus.chosen), progress)
     progress("building the network")
+    kept = [
+        (citing, cited)
+        for citing, cited in corpus.sorted_links()
+        if citing in corpus.chosen and (cited in corpus.chosen or (include_cited and cited not in corpus.all))
+    ]
+    local = Counter(cited for _citing, cited in kept)
+    works = list(corpus.chosen) + [cited for cited in dict.fromkeys(c for _a, c in kept) if cited not in corpus.chosen]
     G = nx.DiGraph(kind="citation", where=str(where))
-    for iri in corpus.chosen:
-        G.add_node(corpus.node(iri), **corpus.attributes(iri))
-    for citing, cited in sorted(corpus.links):
-        if citing not in corpus.chosen:
-            continue
-        if cited in corpus.chosen or (include_cited and cited not in corpus.all):
-            target = corpus.node(cited)
-            if target not in G:
-                G.add_node(target, **corpus.attributes(cited))
-            G.add_edge(corpus.node(citing), target)
-    for node, count in G.in_degree():
-        G.nodes[node]["local_citations"] = count
+    # in bulk: networkx's add_node and add_edge cost a call and checks per node and link
+    G.add_nodes_from((corpus.node(iri), {**corpus.attributes(iri), "local_citations": local[iri]}) for iri in works)
+    G.add_edges_from((corpus.node(citing), corpus.node(cited)) for citing, cited in kept)
     elsewhere = {b for a, b in corpus.links if a in corpus.chosen and b not in corpus.all}
     if elsewhere and not include_cited:
         G.graph["cited_elsewhere"] = len(elsewhere)
@@ -147,7 +152,7 @@ def cocitation_network(
         corpus = _Corpus(kg, where, progress)
         progress("counting co-citations")
         cited_by: dict[str, list[str]] = defaultdict(list)
-        for citing, cited in sorted(corpus.links):
+        for citing, cited in corpus.sorted_links():
             if citing in corpus.chosen:
                 cited_by[citing].append(cited)
         counts, pairs = cooccurrence(cited_by, min_weight)
@@ -176,7 +181,7 @@ def coupling_network(
         corpus = _Corpus(kg, where, progress)
     progress("counting shared references")
     citers: dict[str, list[str]] = defaultdict(list)
-    for citing, cited in sorted(corpus.links):
+    for citing, cited in corpus.sorted_links():
         if citing in corpus.chosen:
             citers[cited].append(citing)
     _counts, pairs = cooccurrence(citers, min_weight)
