@@ -1,16 +1,19 @@
 """The fast paths over the store give what plain SPARQL over it says.
 
 Projections read the store with in-engine aggregation and scans instead of one Python
-row per triple, and ``build`` compacts the store once it has loaded its files. Each fast
-path is compared with the plain SPARQL answer on the real samples (skipped when absent)
-and after update and ``<DeleteCitation>`` files.
+row per triple; ``build`` compacts the store once it has loaded its files, and leaves in
+place the records a file loads again unchanged. Each fast path is compared with the plain
+answer on the real samples (skipped when absent) and after update and ``<DeleteCitation>``
+files.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from conftest import article_xml, write_xml
 
 import graph
 from graph.store.oxigraph import KnowledgeStore
@@ -31,6 +34,74 @@ def test_build_compacts_the_store_once_after_its_last_file(tmp_path: Path, monke
     summary = graph.build([SAMPLES / "pubmed-sample.xml", SAMPLES / "pubmed-update.xml"], store, jobs=1)
     # once, with everything loaded (the count includes the last file's provenance)
     assert calls == [summary.store_quads]
+
+
+# --- reloads ------------------------------------------------------------------------------
+
+
+def _quads(store: Path) -> set[str]:
+    with KnowledgeStore.open(store, read_only=True) as kg:
+        return set(kg.dump_nquads(exclude=[kg.iris.provenance_graph]))
+
+
+def _replaced(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The PMIDs whose graphs each load drops (and searches for orphans)."""
+    seen: list[list[str]] = []
+    original = KnowledgeStore._shared_nodes_used_by
+
+    def spy(kg: KnowledgeStore, pmids: list[str]) -> object:
+        seen.append(sorted(pmids))
+        return original(kg, pmids)
+
+    monkeypatch.setattr(KnowledgeStore, "_shared_nodes_used_by", spy)
+    return seen
+
+
+def test_a_file_loaded_again_drops_nothing_and_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = write_xml(tmp_path, "first.xml", [article_xml(100 + n, f"Title {n}.") for n in range(5)])
+    store = tmp_path / "store"
+    graph.build([first, SAMPLES / "pubmed-sample.xml", SAMPLES / "pubmed-update.xml"], store, jobs=1)
+    before = _quads(store)
+    seen = _replaced(monkeypatch)
+    graph.build([first, SAMPLES / "pubmed-sample.xml", SAMPLES / "pubmed-update.xml"], store, jobs=1)
+    # only what the update file revises or deletes differs from the sample's version:
+    # those records go again (twice), nothing else does
+    updated = set(re.findall(r"<PMID[^>]*>(\d+)</PMID>", (SAMPLES / "pubmed-update.xml").read_text()))
+    assert len(seen) == 3 and seen[0] == []
+    assert seen[1] and set(seen[1]) <= set(seen[2]) <= updated
+    assert _quads(store) == before
+
+
+def test_a_revised_record_is_replaced_and_its_neighbours_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = write_xml(tmp_path, "first.xml", [article_xml(100 + n, f"Title {n}.") for n in range(4)])
+    revised = write_xml(
+        tmp_path, "revised.xml", [article_xml(100 + n, f"Title {n}{'!' * (n == 2)}.") for n in range(4)]
+    )
+    store, fresh = tmp_path / "store", tmp_path / "fresh"
+    graph.build([first], store, jobs=1)
+    seen = _replaced(monkeypatch)
+    graph.build([revised], store, jobs=1)
+    graph.build([revised], fresh, jobs=1)
+    assert seen[0] == ["102"]
+    assert _quads(store) == _quads(fresh)
+
+
+def test_a_failed_load_rolls_back_the_record_digests_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = write_xml(tmp_path, "first.xml", [article_xml(100 + n, f"Title {n}.") for n in range(4)])
+    revised = write_xml(tmp_path, "revised.xml", [article_xml(100 + n, f"New title {n}.") for n in range(4)])
+    store, fresh = tmp_path / "store", tmp_path / "fresh"
+    graph.build([first], store, jobs=1)
+
+    def fail(kg: KnowledgeStore, candidates: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(KnowledgeStore, "_drop_orphans", fail)
+        with pytest.raises(graph.GraphError):
+            graph.build([revised], store, jobs=1)
+    graph.build([revised], store, jobs=1)  # the revised records' digests were rolled back: loaded now
+    graph.build([revised], fresh, jobs=1)
+    assert _quads(store) == _quads(fresh)
 
 
 # --- projections against plain SPARQL -----------------------------------------------------

@@ -35,6 +35,7 @@ _PG = PREFIXES["pg"]
 _IN_PROGRESS = ox.NamedNode(_PG + "loadInProgress")
 _INTERRUPTED = ox.NamedNode(_PG + "InterruptedLoad")
 _INPUT = ox.NamedNode(_PG + "input")
+_SHA256 = ox.NamedNode(_PG + "sha256")
 RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
@@ -181,13 +182,21 @@ class KnowledgeStore:
     def apply(self, staged: Path, replaced: Iterable[str]) -> None:
         """Drop the named graphs of ``replaced`` PMIDs, then bulk-load ``staged`` N-Quads.
 
-        Not atomic by itself: run it inside :meth:`guarded`.
+        A record graph whose staged quads are exactly those an earlier load put there
+        (same SHA-256 of its lines, kept as ``<graph> pg:sha256`` in the provenance graph)
+        stays as it is: reloading a file costs no removals and no orphan search, so no
+        more than loading it the first time. Not atomic by itself: run it inside
+        :meth:`guarded`, which also rolls back the digests written here.
         """
         self._writable()
+        digests = _record_digests(staged, self.iris.record_graph(""))
         present = [p for p in replaced if self._store.contains_named_graph(ox.NamedNode(self.iris.record_graph(p)))]
+        kept = self._unchanged(present, digests)
+        present = [p for p in present if p not in kept]
         dropped = self._shared_nodes_used_by(present)  # read before the graphs go
         for pmid in present:
             self._store.remove_graph(ox.NamedNode(self.iris.record_graph(pmid)))
+        self._replace_digests([p for p in replaced if p not in kept], digests)
         if staged.stat().st_size:
             try:
                 # Lenient: staged files are our own output, whose terms are valid by
@@ -198,6 +207,29 @@ class KnowledgeStore:
                     f"the store refused the converted records ({err}); this is a pubgraph bug, please report it"
                 ) from err
         self._drop_orphans(dropped)
+
+    def _unchanged(self, pmids: list[str], digests: dict[str, str]) -> set[str]:
+        """Those of ``pmids`` whose graph an earlier load filled with the same lines."""
+        kept = set()
+        for pmid in pmids:
+            digest = digests.get(pmid)
+            graph = ox.NamedNode(self.iris.record_graph(pmid))
+            if digest is not None and ox.Quad(graph, _SHA256, ox.Literal(digest), self._prov_graph) in self._store:
+                kept.add(pmid)
+        return kept
+
+    def _replace_digests(self, pmids: list[str], digests: dict[str, str]) -> None:
+        """The digests of ``pmids`` become those of their staged lines (none if deleted)."""
+        graph = self._prov_graph
+        for pmid in pmids:
+            node = ox.NamedNode(self.iris.record_graph(pmid))
+            for quad in list(self._store.quads_for_pattern(node, _SHA256, None, graph)):
+                self._store.remove(quad)
+        self._store.extend(
+            ox.Quad(ox.NamedNode(self.iris.record_graph(pmid)), _SHA256, ox.Literal(digests[pmid]), graph)
+            for pmid in pmids
+            if pmid in digests
+        )
 
     def _shared_nodes_used_by(self, pmids: list[str]) -> set[ox.NamedNode]:
         """What these records' graphs point to, and their articles: the nodes that may
@@ -386,6 +418,26 @@ def _refuse_foreign(where: Path) -> None:
             f"{f' and {len(others) - 1} more' if len(others) > 1 else ''}); "
             "choose a new or empty directory with --store"
         )
+
+
+def _record_digests(staged: Path, record_graphs: str) -> dict[str, str]:
+    """PMID -> SHA-256 of the staged lines in that record's own graph, in file order.
+
+    Staged files are our own N-Quads, one quad a line, every quad in a named graph: the
+    graph is the line's last IRI, and an IRI never holds ``<``.
+    """
+    prefix = f"<{record_graphs}".encode()
+    hashes: dict[bytes, hashlib._Hash] = {}
+    with open(staged, "rb") as lines:
+        for line in lines:
+            start = line.rfind(b"<")
+            if line.startswith(prefix, start):
+                graph = line[start + len(prefix) : line.index(b">", start)]
+                found = hashes.get(graph)
+                if found is None:
+                    found = hashes[graph] = hashlib.sha256()
+                found.update(line)
+    return {pmid.decode(): digest.hexdigest() for pmid, digest in hashes.items()}
 
 
 def _batches(items: list[ox.NamedNode], size: int = 2_000) -> Iterator[list[ox.NamedNode]]:
