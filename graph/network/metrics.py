@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Hashable, Mapping
+from itertools import chain
+from operator import methodcaller
 from typing import Any
 
 import networkx as nx
+import numpy as np
+from scipy import sparse
 
 from ..errors import NetworkError
 from ._kinds import COMMUNITY_METHODS
@@ -21,11 +25,13 @@ from ._kinds import COMMUNITY_METHODS
 __all__ = [
     "COMMUNITY_METHODS",
     "LOUVAIN_LIMIT",
+    "EdgeArrays",
     "betweenness",
     "citation_counts",
     "communities",
     "default_community_method",
     "degree",
+    "edge_arrays",
     "h_index",
     "node_metrics",
     "pagerank",
@@ -33,6 +39,8 @@ __all__ = [
 ]
 
 Node = Hashable
+#: ``edge_arrays``'s answer: nodes, and each edge's source index, target index and weight.
+EdgeArrays = tuple[list[Node], np.ndarray, np.ndarray, np.ndarray]
 LOUVAIN_LIMIT = 5000
 # Five refinement rounds reach Louvain's modularity or better in a tenth of a second on
 # 20,000 nodes; iterating to a fixed point (-1) costs ten times more for the last 1 %.
@@ -74,19 +82,75 @@ def degree(G: nx.Graph) -> dict[Node, int]:
     return {node: int(count) for node, count in G.degree()}
 
 
-def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str | None = "weight") -> dict[Node, float]:
-    """PageRank (scipy power iteration); on citation networks rank flows to cited works.
+def edge_arrays(G: nx.Graph, weight: str | None = "weight") -> EdgeArrays:
+    """``G``'s nodes, and its edges as arrays of source index, target index and weight.
+
+    Edges come in ``G.edges()`` order (an undirected edge once); a missing ``weight`` (or
+    ``weight=None``) counts 1. Read through the adjacency in comprehensions, this is several
+    times faster than iterating ``G.edges(data=...)``.
+
+    >>> nodes, src, dst, w = edge_arrays(nx.Graph([("a", "b"), ("b", "c")]))
+    >>> nodes, src.tolist(), dst.tolist(), w.tolist()
+    (['a', 'b', 'c'], [0, 1], [1, 2], [1.0, 1.0])
+    """
+    nodes = list(G)
+    index = {node: i for i, node in enumerate(nodes)}
+    adjacency = [nbrs for _node, nbrs in G.adjacency()]
+    counts = np.fromiter(map(len, adjacency), dtype=np.int64, count=len(nodes))
+    src = np.repeat(np.arange(len(nodes), dtype=np.int64), counts)
+    dst = np.fromiter(map(index.__getitem__, chain.from_iterable(adjacency)), dtype=np.int64, count=len(src))
+    attributes = chain.from_iterable(map(methodcaller("values"), adjacency))
+    if weight is None:
+        w = np.ones(len(src))
+    elif G.is_multigraph():  # parallel edges as one, their weights summed (as networkx's matrices)
+        w = np.fromiter((sum(k.get(weight, 1) for k in d.values()) for d in attributes), float, len(src))
+    else:
+        w = np.fromiter(map(methodcaller("get", weight, 1), attributes), dtype=float, count=len(src))
+    if not G.is_directed():  # each edge is listed from both ends: keep it where G.edges() yields it
+        first = dst >= src
+        src, dst, w = src[first], dst[first], w[first]
+    return nodes, src, dst, w
+
+
+def pagerank(
+    G: nx.Graph, *, alpha: float = 0.85, weight: str | None = "weight", edges: EdgeArrays | None = None
+) -> dict[Node, float]:
+    """PageRank; on citation networks rank flows to cited works.
+
+    networkx's scipy power iteration (same matrix, start, tolerance and 100 rounds at
+    most), with the matrix built from ``edge_arrays``: the same ranks, up to the last bits
+    of rounding, in a fraction of the time. ``edges``: ``edge_arrays(G, weight)``, if the
+    caller has it already.
 
     >>> ranks = pagerank(nx.DiGraph([("b", "a"), ("c", "a")]))
     >>> max(ranks, key=ranks.get)
     'a'
     """
-    if G.number_of_nodes() == 0:
+    n = G.number_of_nodes()
+    if n == 0:
         return {}
-    try:
-        return {node: float(value) for node, value in nx.pagerank(G, alpha=alpha, weight=weight).items()}
-    except nx.PowerIterationFailedConvergence as err:
-        raise NetworkError(f"PageRank did not converge ({err}); try another alpha") from err
+    nodes, src, dst, w = edges or edge_arrays(G, weight)
+    if not G.is_directed():  # both directions; a self-loop once
+        loop = src == dst
+        src, dst, w = (
+            np.concatenate([src, dst[~loop]]),
+            np.concatenate([dst, src[~loop]]),
+            np.concatenate([w, w[~loop]]),
+        )
+    A = sparse.coo_array((w, (src, dst)), shape=(n, n)).tocsr()
+    out = np.asarray(A.sum(axis=1)).ravel()
+    scale = np.zeros(n)
+    scale[out != 0] = 1.0 / out[out != 0]
+    A = sparse.dia_array((scale[None, :], 0), shape=(n, n)).tocsr() @ A
+    dangling = np.flatnonzero(out == 0)
+    x = np.repeat(1.0 / n, n)
+    p = np.repeat(1.0 / n, n)
+    for _ in range(100):
+        last = x
+        x = alpha * (x @ A + x[dangling].sum() * p) + (1 - alpha) * p
+        if np.absolute(x - last).sum() < n * 1.0e-6:
+            return dict(zip(nodes, x.tolist(), strict=True))
+    raise NetworkError("PageRank did not converge in 100 rounds; try another alpha")
 
 
 def betweenness(G: nx.Graph, *, exact_limit: int = 2000, samples: int = 256, seed: int = 0) -> dict[Node, float]:
@@ -103,14 +167,21 @@ def betweenness(G: nx.Graph, *, exact_limit: int = 2000, samples: int = 256, see
 
 
 def communities(
-    G: nx.Graph, *, method: str = "louvain", resolution: float = 1.0, seed: int = 0, weight: str | None = "weight"
+    G: nx.Graph,
+    *,
+    method: str = "louvain",
+    resolution: float = 1.0,
+    seed: int = 0,
+    weight: str | None = "weight",
+    edges: EdgeArrays | None = None,
 ) -> dict[Node, int]:
     """Community of each node: 0 is the largest, ties by first node; direction is ignored.
 
     ``louvain`` is networkx's; ``leiden`` (modularity, Traag et al. 2019) needs the optional
     python-igraph (``pip install 'pubgraph[leiden]'``) and is some 50 times faster on large
     graphs; ``label-propagation`` (networkx's fast label propagation) is quicker still and
-    coarser, for drawing very large networks without igraph.
+    coarser, for drawing very large networks without igraph. ``edges``: Leiden reads
+    ``edge_arrays(G, weight or "weight")`` if the caller has it already.
 
     >>> two_triangles = nx.Graph([(1, 2), (2, 3), (1, 3), (4, 5), (5, 6), (4, 6), (3, 4)])
     >>> communities(two_triangles)
@@ -121,9 +192,11 @@ def communities(
     undirected = G.to_undirected(as_view=True) if G.is_directed() else G
     if undirected.number_of_nodes() == 0:
         return {}
-    finder = {"leiden": _leiden, "louvain": _louvain, "label-propagation": _fast_label_propagation}[method]
-    # Leiden reads the edges itself, faster from the graph than through an undirected view.
-    groups = finder(G if method == "leiden" else undirected, resolution, seed, weight)
+    if method == "leiden":  # Leiden reads the edges itself, faster from the graph than through a view
+        groups = _leiden(G, resolution, seed, weight, edges)
+    else:
+        finder = _louvain if method == "louvain" else _fast_label_propagation
+        groups = finder(undirected, resolution, seed, weight)
     position = {node: i for i, node in enumerate(G)}
     ordered = sorted(groups, key=lambda group: (-len(group), min(position[n] for n in group)))
     return {node: index for index, group in enumerate(ordered) for node in group}
@@ -134,21 +207,20 @@ def _louvain(G: nx.Graph, resolution: float, seed: int, weight: str | None) -> l
     return [set(group) for group in found]
 
 
-def _leiden(G: nx.Graph, resolution: float, seed: int, weight: str | None) -> list[set[Node]]:
+def _leiden(G: nx.Graph, resolution: float, seed: int, weight: str | None, edges: EdgeArrays | None) -> list[set[Node]]:
     try:
         import igraph
     except ImportError as err:
         raise NetworkError(
             "community method 'leiden' needs python-igraph: pip install 'pubgraph[leiden]' (or use --method louvain)"
         ) from err
-    nodes = list(G)
-    index = {node: i for i, node in enumerate(nodes)}
-    pairs: dict[tuple[int, int], float] = {}
-    for a, b, w in G.edges(data=weight or "weight", default=1):  # one pass: this is most of the time
-        i, j = index[a], index[b]
-        pairs.setdefault((i, j) if i < j else (j, i), float(w))  # a citation both ways is one tie
-    graph = igraph.Graph(n=len(nodes), edges=list(pairs))
-    weights = list(pairs.values())
+    nodes, src, dst, w = edges or edge_arrays(G, weight or "weight")
+    low, high = np.minimum(src, dst), np.maximum(src, dst)
+    # A citation both ways is one tie, with the weight of the link seen first.
+    _keys, first = np.unique(low * len(nodes) + high, return_index=True)
+    first.sort()
+    graph = igraph.Graph(n=len(nodes), edges=np.column_stack([low[first], high[first]]).tolist())
+    weights = w[first].tolist()
     previous = igraph.set_random_number_generator(random.Random(seed))
     try:
         found = graph.community_leiden(

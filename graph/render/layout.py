@@ -16,6 +16,7 @@ from collections.abc import Hashable, Mapping
 
 import networkx as nx
 
+from ..network.metrics import EdgeArrays
 from ._force import spread
 from ._options import LAYOUTS
 from .timeline import Timeline, timeline
@@ -44,16 +45,18 @@ def force_layout(
     *,
     radius: Mapping[Node, float] | None = None,
     seed: int = 0,
+    edges: EdgeArrays | None = None,
 ) -> dict[Node, Position]:
     """Positions for the force view: discs of ``radius`` (default ``_SPACING / 3``) apart.
 
     ``ranks`` is not used by the force view; it is accepted so every layout takes the same
-    arguments. See ``_force`` for the method.
+    arguments. ``edges``: ``graph.network.metrics.edge_arrays(G)``, if the caller has it.
+    See ``_force`` for the method.
 
     >>> sorted(force_layout(nx.path_graph(3), {0: 0, 1: 0, 2: 0}, {0: 1, 1: 2, 2: 1}))
     [0, 1, 2]
     """
-    return spread(G, groups, radius if radius is not None else dict.fromkeys(G, _SPACING / 3), seed=seed)
+    return spread(G, groups, radius if radius is not None else dict.fromkeys(G, _SPACING / 3), seed=seed, edges=edges)
 
 
 def timeline_layout(
@@ -63,6 +66,7 @@ def timeline_layout(
     *,
     radius: Mapping[Node, float] | None = None,
     seed: int = 0,
+    edges: EdgeArrays | None = None,
 ) -> Timeline:
     """Positions with x = year and heights from the force layout, the year axis, and the undated band.
 
@@ -74,6 +78,8 @@ def timeline_layout(
     (True, (0.0, '2000'), None)
     """
     radius = radius if radius is not None else dict.fromkeys(G, _SPACING / 3)
-    heights = {node: y for node, (_x, y) in force_layout(G, groups, ranks, radius=radius, seed=seed).items()}
+    heights = {
+        node: y for node, (_x, y) in force_layout(G, groups, ranks, radius=radius, seed=seed, edges=edges).items()
+    }
     years = {node: node_year(data) for node, data in G.nodes(data=True)}
     return timeline(years, heights, radius, groups, ranks)

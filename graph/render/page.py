@@ -23,14 +23,14 @@ import networkx as nx
 
 from ..errors import NetworkError
 from ..network.behind import Behind, terms_only
-from ..network.metrics import communities, default_community_method, pagerank
+from ..network.metrics import EdgeArrays, communities, default_community_method, edge_arrays, pagerank
 from ..store.files import atomic_output
 from ._assets import vis_assets
 from ._template import PAGE
 from .drill import drill_data
 from .layout import LAYOUTS, force_layout, node_year, timeline_layout
 from .png import page_png, require_png
-from .select import select_view
+from .select import link_count, select_view
 from .style import COLOR_BY, SIZE_BY, Colouring, colouring, short_label, sizes
 from .topics import community_names
 
@@ -111,7 +111,7 @@ def render_page(
         built.nodes,
         built.edges,
         G.number_of_nodes(),
-        G.number_of_edges(),
+        link_count(G),
         written,
         time.perf_counter() - started,
         built.hidden,
@@ -151,21 +151,25 @@ def build_page(
     ('Citation network', ['2', '1'], True)
     """
     _check(G, color, size, layout, top)
-    ranks = pagerank(G)
+    edges = edge_arrays(G)  # read once, for PageRank, communities, layout and links alike
+    ranks = pagerank(G, edges=edges)
     view = select_view(G, ranks, top, isolated=isolated)
     shown = view.graph
-    groups = communities(shown, method=default_community_method(shown.number_of_nodes()), seed=seed)
+    if shown is not G:
+        edges = edge_arrays(shown)
+    groups = communities(shown, method=default_community_method(shown.number_of_nodes()), seed=seed, edges=edges)
     names = community_names(shown, groups, behind or terms_only(G), ranks)
-    payload = _payload(G, shown, ranks, groups, names, color, size, layout, seed)
+    payload = _payload(shown, edges, ranks, groups, names, color, size, layout, seed)
     payload["drill"] = drill_data(shown, list(shown), behind)
-    payload["notice"] = _notice(shown, view.notice, _filters(G))
+    links = len(payload["edges"]["from"])
+    payload["notice"] = _notice(shown.number_of_nodes(), links, view.notice, _filters(G))
     heading = title or _KIND_TITLES.get(str(G.graph.get("kind")), "Network")
     return BuiltPage(
         _page(payload, heading),
         payload,
         heading,
         shown.number_of_nodes(),
-        shown.number_of_edges(),
+        links,
         view.hidden,
         payload["notice"],
     )
@@ -197,8 +201,8 @@ def _check(G: nx.Graph, color: str, size: str, layout: str, top: int) -> None:
 
 
 def _payload(
-    G: nx.Graph,
     shown: nx.Graph,
+    edges: EdgeArrays,
     ranks: Mapping[Node, float],
     groups: Mapping[Node, int],
     names: Mapping[int, str],
@@ -208,26 +212,28 @@ def _payload(
     seed: int,
 ) -> dict[str, Any]:
     nodes = list(shown)
-    index = {node: i for i, node in enumerate(nodes)}
+    table = dict(shown.nodes(data=True))
+    data = [table[n] for n in nodes]
     scheme = colouring(shown, color, groups, ranks, names)
     radius, size_title = sizes(shown, size, ranks)
     axis: list[tuple[float, str]] | None = None
     band: float | None = None
     if layout == "timeline":
-        positions, axis, band = timeline_layout(shown, groups, ranks, radius=radius, seed=seed)
+        positions, axis, band = timeline_layout(shown, groups, ranks, radius=radius, seed=seed, edges=edges)
     else:
-        positions = force_layout(shown, groups, ranks, radius=radius, seed=seed)
+        positions = force_layout(shown, groups, ranks, radius=radius, seed=seed, edges=edges)
     ys = [positions[n][1] for n in nodes]
-    years = [y for y in (node_year(shown.nodes[n]) for n in nodes) if y is not None]
+    node_years = [node_year(d) for d in data]
+    years = [y for y in node_years if y is not None]
     return {
         "directed": shown.is_directed(),
-        "nodes": _node_columns(shown, nodes, positions, radius, scheme, ranks, groups),
-        "edges": _edge_columns(shown, index),
+        "nodes": _node_columns(nodes, data, node_years, positions, radius, scheme),
+        "edges": _edge_columns(shown, edges),
         "palette": scheme.palette,
         "legend": scheme.legend,
         "colorTitle": scheme.title,
         "sizeTitle": size_title,
-        "facts": _facts(shown, nodes, ranks, groups, names),
+        "facts": _facts(nodes, data, ranks, groups, names),
         "years": [min(years), max(years)] if years else None,
         "axis": [[x, label] for x, label in axis] if axis is not None else None,
         "band": band,
@@ -236,61 +242,57 @@ def _payload(
 
 
 def _node_columns(
-    G: nx.Graph,
     nodes: list[Node],
+    data: list[Mapping[str, Any]],
+    years: list[int | None],
     positions: Mapping[Node, tuple[float, float]],
     radius: Mapping[Node, float],
     scheme: Colouring,
-    ranks: Mapping[Node, float],
-    groups: Mapping[Node, int],
 ) -> dict[str, list[Any]]:
-    columns: dict[str, list[Any]] = {
-        k: []
-        for k in ("id", "key", "x", "y", "size", "color", "label", "title", "authors", "journal", "year", "pmid", "doi")
+    """One list per field, in ``nodes`` order (``data`` holds each node's attributes)."""
+    xy = [positions[n] for n in nodes]
+    return {
+        "id": list(range(len(nodes))),
+        "key": [str(n) for n in nodes],
+        "x": [round(x, 1) for x, _y in xy],
+        "y": [round(y, 1) for _x, y in xy],
+        "size": [round(radius[n], 2) for n in nodes],
+        "color": [scheme.index[n] for n in nodes],
+        "label": [short_label(n, d) for n, d in zip(nodes, data, strict=True)],
+        "title": [str(d.get("title") or d.get("label") or n) for n, d in zip(nodes, data, strict=True)],
+        "authors": [str(d.get("authors", "")) for d in data],
+        "journal": [str(d.get("journal", "")) for d in data],
+        "year": years,
+        "pmid": [str(d.get("pmid", "")) for d in data],
+        "doi": [str(d.get("doi", "")) for d in data],
     }
-    for i, node in enumerate(nodes):
-        data = G.nodes[node]
-        x, y = positions[node]
-        columns["id"].append(i)
-        columns["key"].append(str(node))
-        columns["x"].append(round(x, 1))
-        columns["y"].append(round(y, 1))
-        columns["size"].append(round(radius[node], 2))
-        columns["color"].append(scheme.index[node])
-        columns["label"].append(short_label(node, data))
-        columns["title"].append(str(data.get("title") or data.get("label") or node))
-        columns["authors"].append(str(data.get("authors", "")))
-        columns["journal"].append(str(data.get("journal", "")))
-        columns["year"].append(node_year(data))
-        columns["pmid"].append(str(data.get("pmid", "")))
-        columns["doi"].append(str(data.get("doi", "")))
-    return columns
 
 
-def _edge_columns(G: nx.Graph, index: Mapping[Node, int]) -> dict[str, list[Any]]:
-    sources, targets, weights = [], [], []
-    weighted = False
-    for a, b, data in G.edges(data=True):
-        sources.append(index[a])
-        targets.append(index[b])
-        weighted = weighted or "weight" in data
-        weights.append(float(data.get("weight", 1)))
-    columns: dict[str, list[Any]] = {"from": sources, "to": targets}
-    heaviest = max(weights, default=1.0)
+def _edge_columns(G: nx.Graph, edges: EdgeArrays) -> dict[str, list[Any]]:
+    """Each link's two ends (indices in ``G``'s node order), width and weight, in ``G.edges()`` order."""
+    _nodes, sources, targets, weights = edges
+    weighted = any("weight" in data for _node, nbrs in G.adjacency() for data in nbrs.values())
+    columns: dict[str, list[Any]] = {"from": sources.tolist(), "to": targets.tolist()}
+    heaviest = float(weights.max()) if len(weights) else 1.0
     if heaviest > 1:
-        columns["width"] = [round(0.5 + 4.5 * w / heaviest, 2) for w in weights]
+        columns["width"] = [round(0.5 + 4.5 * w / heaviest, 2) for w in weights.tolist()]
     if weighted:
-        columns["weight"] = [int(w) if w.is_integer() else w for w in weights]
+        columns["weight"] = [int(w) if w.is_integer() else w for w in weights.tolist()]
     return columns
 
 
 def _facts(
-    G: nx.Graph, nodes: list[Node], ranks: Mapping[Node, float], groups: Mapping[Node, int], names: Mapping[int, str]
+    nodes: list[Node],
+    data: list[Mapping[str, Any]],
+    ranks: Mapping[Node, float],
+    groups: Mapping[Node, int],
+    names: Mapping[int, str],
 ) -> dict[str, Any]:
-    present = [name for name in _FACTS[:-2] if any(name in G.nodes[n] for n in nodes)]
-    values = [[G.nodes[n].get(name) for n in nodes] for name in present]
+    present = [name for name in _FACTS[:-2] if any(name in d for d in data)]
+    values = [[d.get(name) for d in data] for name in present]
     values.append([f"{ranks.get(n, 0.0):.2e}" for n in nodes])
-    values.append([_community(groups.get(n, 0), names) for n in nodes])
+    labels = {group: _community(group, names) for group in set(groups.values()) | {0}}
+    values.append([labels[groups.get(n, 0)] for n in nodes])
     return {"names": [name.replace("_", " ") for name in present] + ["PageRank", "community"], "values": values}
 
 
@@ -298,8 +300,7 @@ def _community(group: int, names: Mapping[int, str]) -> str:
     return f"{group + 1}: {names[group]}" if names.get(group) else str(group + 1)
 
 
-def _notice(shown: nx.Graph, view: str, filters: str) -> str:
-    nodes, links = shown.number_of_nodes(), shown.number_of_edges()
+def _notice(nodes: int, links: int, view: str, filters: str) -> str:
     counts = f"{nodes:,} node{'s' * (nodes != 1)}, {links:,} link{'s' * (links != 1)}."
     return " ".join(part for part in (counts, view, filters) if part)
 

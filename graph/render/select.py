@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-__all__ = ["View", "select_view"]
+__all__ = ["View", "link_count", "select_view"]
 
 Node = Hashable
 
@@ -42,12 +42,13 @@ def select_view(G: nx.Graph, ranks: Mapping[Node, float], top: int, *, isolated:
     """
     sentences: list[str] = []
     keep = list(G)
+    links = link_count(G)
     stubs = _stubs(G)
     if stubs:
         keep, sentence = _cited_threshold(G, stubs, top, isolated)
         sentences.append(sentence)
     hidden = 0
-    if not isolated and G.number_of_edges():
+    if not isolated and links:
         linked = _linked_only(G, keep)
         hidden, keep = len(keep) - len(linked), linked
     cut = len(keep) > top
@@ -59,20 +60,37 @@ def select_view(G: nx.Graph, ranks: Mapping[Node, float], top: int, *, isolated:
     if cut:
         sentences.append(
             f"Showing the {len(keep):,} most connected of {G.number_of_nodes():,} nodes "
-            f"({shown.number_of_edges():,} of {G.number_of_edges():,} links); raise --top to see more."
+            f"({link_count(shown):,} of {links:,} links); raise --top to see more."
         )
     if hidden:
         sentences.append(_hidden(hidden))
-    if not G.number_of_edges() and G.number_of_nodes() > 1:
+    if not links and G.number_of_nodes() > 1:
         sentences.append(f"No two of the {G.number_of_nodes():,} nodes are linked.")
-    sentences.extend(_sparse(G))
+    sentences.extend(_sparse(G, links))
     return View(shown, hidden, cut, " ".join(sentences))
+
+
+def link_count(G: nx.Graph) -> int:
+    """``G.number_of_edges()``, read from the adjacency's sizes (networkx sums node degrees one by one).
+
+    >>> link_count(nx.Graph([(1, 2), (2, 3), (3, 3)])), link_count(nx.DiGraph([(1, 2), (2, 1)]))
+    (3, 2)
+    """
+    if G.is_multigraph():
+        return int(G.number_of_edges())
+    ends = sum(len(nbrs) for _node, nbrs in G.adjacency())
+    return ends if G.is_directed() else (ends + nx.number_of_selfloops(G)) // 2
 
 
 def _linked_only(G: nx.Graph, keep: list[Node]) -> list[Node]:
     """The nodes of ``keep`` with a link to another node of ``keep``."""
+    sides = [dict(G.adjacency())]
+    if G.is_directed():
+        sides.append(dict(G.reverse(copy=False).adjacency()))
+    if len(keep) == G.number_of_nodes():  # all of G: any neighbour but itself will do
+        return [n for n in keep if any(len(side[n]) > (n in side[n]) for side in sides)]
     kept = set(keep)
-    return [n for n in keep if any(m in kept and m != n for m in nx.all_neighbors(G, n))]
+    return [n for n in keep if any(m in kept and m != n for side in sides for m in side[n])]
 
 
 def _stubs(G: nx.Graph) -> list[Node]:
@@ -128,13 +146,13 @@ def _hidden(count: int) -> str:
     return f"{count:,} nodes without links on this map are hidden (--isolated shows them)."
 
 
-def _sparse(G: nx.Graph) -> list[str]:
-    """Why a citation map of loaded records alone has few links, and what to do."""
+def _sparse(G: nx.Graph, count: int) -> list[str]:
+    """Why a citation map of loaded records alone (``count`` links) has few links, and what to do."""
     elsewhere = G.graph.get("cited_elsewhere", 0)
-    if G.graph.get("kind") != "citation" or not elsewhere or G.number_of_edges() * 2 >= G.number_of_nodes():
+    if G.graph.get("kind") != "citation" or not elsewhere or count * 2 >= G.number_of_nodes():
         return []
-    links = "once" if G.number_of_edges() == 1 else f"{G.number_of_edges():,} times"
-    if not G.number_of_edges():
+    links = "once" if count == 1 else f"{count:,} times"
+    if not count:
         links = "never"
     return [
         f"The {G.number_of_nodes():,} loaded records cite each other {links}: they are not a field that cites "

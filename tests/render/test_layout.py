@@ -5,12 +5,13 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import sys
 
 import networkx as nx
 import numpy as np
 import pytest
 
-from graph.render._force import DIRECT, _pack, separate
+from graph.render._force import DIRECT, _Links, _pack, _parts, separate
 from graph.render.layout import force_layout, timeline_layout
 
 
@@ -104,3 +105,31 @@ def test_crowded_years_keep_discs_apart(seed: int) -> None:
 def test_without_communities_large_graphs_are_split_the_same_way_each_time() -> None:
     G = nx.gnm_random_graph(800, 2400, seed=3)  # one component past DIRECT: split by label propagation
     assert force_layout(G, {}, {}) == force_layout(G, {}, {})
+
+
+def test_separating_parts_together_is_separating_each_alone() -> None:
+    rng = np.random.default_rng(5)
+    sizes = [120, 3, 60]
+    blocks = [rng.random((n, 2)) * 40 for n in sizes]
+    radii = [rng.uniform(3, 20 * (i + 1), n) for i, n in enumerate(sizes)]
+    which = np.repeat(np.arange(len(sizes)), sizes)
+    together = separate(np.vstack(blocks), np.concatenate(radii), parts=which)
+    alone = np.vstack([separate(xy, r) for xy, r in zip(blocks, radii, strict=True)])
+    assert np.allclose(together, alone, atol=1e-6)
+
+
+def test_a_community_just_past_the_limit_is_cut_in_even_pieces() -> None:
+    path = nx.path_graph(DIRECT + 3)  # one community a little too large to lay out in one piece
+    links = _Links(len(path), *(np.array(ends) for ends in zip(*path.edges(), strict=True)), np.ones(len(path) - 1))
+    pieces = _parts(links, np.zeros(len(path), dtype=np.int64))
+    assert sorted(np.concatenate(pieces).tolist()) == list(range(len(path)))
+    assert all(len(p) <= DIRECT for p in pieces)
+    assert min(len(p) for p in pieces) >= DIRECT // 4  # no scrap of 3 nodes pushed to the edge of the map
+
+
+def test_layout_is_the_same_with_or_without_igraph(monkeypatch: pytest.MonkeyPatch) -> None:
+    G = nx.gnm_random_graph(900, 2000, seed=4)  # past DIRECT: split into pieces
+    groups = {node: node % 3 for node in G}
+    with_igraph = force_layout(G, groups, {})
+    monkeypatch.setitem(sys.modules, "igraph", None)  # import igraph now fails, as on CI
+    assert force_layout(G, groups, {}) == with_igraph
