@@ -96,11 +96,12 @@ def stub_attributes(iri: str, base: str, label: str | None) -> ArticleAttributes
     return attributes
 
 
-def load_articles(kg: KnowledgeStore, *, authors: bool = True) -> dict[str, ArticleAttributes]:
+def load_articles(kg: KnowledgeStore, *, authors: bool = True, details: bool = True) -> dict[str, ArticleAttributes]:
     """Every loaded article, by IRI, with its node attributes (see the module docstring).
 
     ``authors=False`` skips the bylines (``first_author``, ``authors``), which projections
-    that read authorships themselves do not need.
+    that read authorships themselves do not need; ``details=False`` also skips titles,
+    DOIs and journals, leaving ``pmid`` and ``year``.
     """
     articles: dict[str, ArticleAttributes] = {}
     for iri, pages in by_subject(kg, "foaf:isPrimaryTopicOf").items():
@@ -109,6 +110,8 @@ def load_articles(kg: KnowledgeStore, *, authors: bool = True) -> dict[str, Arti
     for iri, years in by_subject(kg, "fabio:hasPublicationYear").items():
         if iri in articles and years[0][:4].isdigit():
             articles[iri]["year"] = int(years[0][:4])
+    if not details:
+        return articles
     titles = by_subject(kg, "dcterms:title")
     _copy(articles, titles, "title")
     _copy(articles, by_subject(kg, "prism:doi"), "doi")
@@ -199,9 +202,11 @@ def _top(iri: str, parents: dict[str, list[str]], journals: set[str]) -> str | N
 
 
 def chosen_articles(kg: KnowledgeStore, where: Where | None) -> dict[str, ArticleAttributes]:
-    """The loaded articles passing ``where``, without bylines: what the term and people
-    projections start from (they read authorships or terms themselves)."""
-    return narrow(kg, load_articles(kg, authors=False), where or Where())
+    """The loaded articles passing ``where``, with ``pmid`` and ``year`` (and what a journal
+    condition needs): what the term and people projections start from (they read
+    authorships or terms themselves)."""
+    where = where or Where()
+    return narrow(kg, load_articles(kg, authors=False, details=bool(where.journals)), where)
 
 
 def narrow(kg: KnowledgeStore, articles: dict[str, ArticleAttributes], where: Where) -> dict[str, ArticleAttributes]:
