@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -40,6 +41,24 @@ def shared_samples() -> Path:
     if not SHARED_SAMPLES.is_dir():
         pytest.skip(f"{SHARED_SAMPLES} is absent (real samples exist only in this setup)")
     return SHARED_SAMPLES
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium driven by Playwright, launched as pubgraph's PNG writer
+    launches it (offline flags); skipped when either is missing."""
+    from graph.render.png import CHROMIUM_ARGS, chromium_path
+
+    playwright_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed: pip install playwright"
+    )
+    chromium = chromium_path()
+    if not (Path(chromium).exists() or shutil.which(chromium)):
+        pytest.skip(f"no Chromium at {chromium}: apt-get install chromium")
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="session")

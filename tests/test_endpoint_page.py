@@ -8,7 +8,6 @@ The browser part is skipped, with the reason, when Playwright or /usr/bin/chromi
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,7 @@ import requests
 from graph.endpoint import Endpoint, serve
 from graph.model.namespaces import PREFIXES
 from graph.query import run_query
-from graph.render.png import CHROMIUM_ARGS, chromium_path
 
-CHROMIUM, ARGS = chromium_path(), list(CHROMIUM_ARGS)  # the flags pubgraph's own PNG writer uses
 SCREENSHOT = Path(__file__).resolve().parents[1] / "output" / "endpoint-page.png"
 QUERY = "SELECT ?journal ?title WHERE { ?journal a fabio:Journal ; dcterms:title ?title } ORDER BY ?title"
 # Whatever loads a resource: attributes, CSS, script calls.
@@ -50,19 +47,6 @@ def test_the_page_refers_to_nothing_outside_the_endpoint(endpoint: Endpoint) -> 
     for namespace in PREFIXES.values():
         text = text.replace(namespace, "")
     assert not re.search(r"https?:|//[a-z]", text, re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    playwright_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is not installed: pip install playwright"
-    )
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
-    with playwright_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 def test_a_typed_query_runs_in_the_browser_offline(browser: Any, endpoint: Endpoint, demo_store: Path) -> None:

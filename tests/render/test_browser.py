@@ -7,7 +7,6 @@ screenshot of the demo's citation map as output/citation-map.png.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,25 +15,10 @@ import networkx as nx
 import pytest
 
 from graph.render import render_page
-from graph.render.png import CHROMIUM_ARGS, chromium_path
 
 from .conftest import HOSTILE, small_graph
 
-CHROMIUM, ARGS = chromium_path(), list(CHROMIUM_ARGS)  # the flags pubgraph's own PNG writer uses
 SCREENSHOT = Path(__file__).resolve().parents[2] / "output" / "citation-map.png"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    playwright_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is not installed: pip install playwright"
-    )
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium")
-    with playwright_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 class Visit:

@@ -15,7 +15,7 @@ from graph.network.behind import records_behind
 from graph.render import render_page
 from tests.network.conftest import write_corpus
 
-from .test_browser import Visit, browser  # noqa: F401  (the module-scoped browser fixture)
+from .test_browser import Visit
 from .test_real_maps import page_data
 
 _POINT_ON_LINK = """(j) => {
@@ -66,7 +66,7 @@ def test_every_link_finds_exactly_its_records(corpus: Path, tmp_path: Path, kind
 
 
 @pytest.fixture(scope="module")
-def cocitation_visit(browser: Any, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Visit]:  # noqa: F811
+def cocitation_visit(browser: Any, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Visit]:
     G = project("cocitation", corpus)
     path = tmp_path_factory.mktemp("drill-pages") / "cocitation.html"
     render_page(G, path, behind=records_behind(G, corpus))
@@ -100,7 +100,7 @@ def test_clicking_a_cocitation_link_lists_the_records_citing_both(cocitation_vis
     assert cocitation_visit.errors == [] and cocitation_visit.blocked == []
 
 
-def test_a_hostile_title_behind_a_link_is_shown_as_text(browser: Any, corpus: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_a_hostile_title_behind_a_link_is_shown_as_text(browser: Any, corpus: Path, tmp_path: Path) -> None:
     G = project("coauthor", corpus)
     render_page(G, tmp_path / "coauthor.html", behind=records_behind(G, corpus))
     visit = Visit(browser, tmp_path / "coauthor.html")
@@ -117,7 +117,7 @@ def test_a_hostile_title_behind_a_link_is_shown_as_text(browser: Any, corpus: Pa
 
 
 def test_clicking_a_citation_link_shows_the_citing_and_the_cited_work(
-    browser: Any,  # noqa: F811
+    browser: Any,
     corpus: Path,
     tmp_path: Path,
 ) -> None:

@@ -14,7 +14,7 @@ import graph
 from graph.render import Map, render_map
 
 from .conftest import HOSTILE, small_graph
-from .test_browser import Visit, browser  # noqa: F401  (the module-scoped browser fixture)
+from .test_browser import Visit
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def test_one_call_gives_a_map_that_displays_as_an_offline_iframe(demo_map: Map) 
     assert not any(text.startswith("around ") for text, _colour in demo_map.built.data["legend"])
 
 
-def test_the_iframe_draws_in_chromium(browser: Any, demo_map: Map, tmp_path: Path) -> None:  # noqa: F811
+def test_the_iframe_draws_in_chromium(browser: Any, demo_map: Map, tmp_path: Path) -> None:
     notebook = tmp_path / "notebook.html"
     notebook.write_text(f"<!DOCTYPE html><html><body><h1>Out [1]:</h1>{demo_map._repr_html_()}</body></html>", "utf-8")
     visit = Visit.__new__(Visit)
