@@ -4,6 +4,22 @@ Sources (PubMed XML, PubMed-format text, E-utilities) produce these; the model t
 them into quads. Nothing here knows about XML or RDF. Identifiers are already
 normalised by the sources (see :mod:`graph.identifiers`); text is already flattened
 (inline markup removed, MathML kept as its text).
+
+Text is what the record says, character for character (non-breaking, thin and other
+Unicode spaces included), with these changes made on purpose:
+
+- XML whitespace (space, tab, CR, LF) at either end of a field goes, and a run of it
+  inside becomes one space: it is the layout of pretty-printed XML and of PubMed-format
+  continuation lines, not content;
+- control characters XML 1.0 cannot carry read as U+FFFD (PubMed-format text), as do
+  lone surrogates (model);
+- identifiers take one canonical form: DOIs bare and lower-cased (DOIs are
+  case-insensitive), PMC ids ``PMC`` + digits without version, ORCID iDs
+  ``0000-0000-0000-000X``, PMIDs without leading zeros;
+- of several versions of one PMID, the highest ``Version`` is kept (the last one on a
+  tie), and a ``<DeleteCitation>`` removes it (``graph.pipeline``);
+- MeSH UIs missing from a record are looked up by name (``PUBGRAPH_MESH``); names that
+  stay unknown are kept with ``ui`` None.
 """
 
 from __future__ import annotations
@@ -146,7 +162,7 @@ class Journal:
 
 @dataclass(frozen=True, slots=True)
 class Affiliation:
-    """One affiliation string, with its ROR or other identifier when given."""
+    """One affiliation string as the record prints it, with its ROR id when given."""
 
     name: str
     ror: str | None = None
@@ -154,7 +170,11 @@ class Affiliation:
 
 @dataclass(frozen=True, slots=True)
 class Author:
-    """An author in byline order: a person, or a group when ``collective_name`` is set."""
+    """An author in byline order: a person, or a group when ``collective_name`` is set.
+
+    The name parts are the byline's (``LastName``, ``ForeName``, ``Initials``, ``Suffix``);
+    ``affiliations`` are in the record's order.
+    """
 
     family: str | None = None
     given: str | None = None
@@ -184,7 +204,9 @@ class Author:
 
 @dataclass(frozen=True, slots=True)
 class Qualifier:
-    ui: str
+    """A MeSH qualifier; ``ui`` is None when the record names it without a known UI."""
+
+    ui: str | None
     name: str
     major: bool = False
 
@@ -193,10 +215,11 @@ class Qualifier:
 class MeshHeading:
     """A MeSH heading; ``major`` is the descriptor's own MajorTopicYN.
 
-    Major status sits either on the descriptor or on one of its qualifiers.
+    Major status sits either on the descriptor or on one of its qualifiers. ``ui`` is
+    None when the record names the descriptor without a known UI.
     """
 
-    ui: str
+    ui: str | None
     name: str
     major: bool = False
     qualifiers: tuple[Qualifier, ...] = ()
@@ -204,7 +227,7 @@ class MeshHeading:
 
 @dataclass(frozen=True, slots=True)
 class SupplementaryConcept:
-    ui: str
+    ui: str | None
     name: str
     concept_type: str | None = None
 

@@ -9,17 +9,15 @@ The format names MeSH headings, chemicals and publication types but not their un
 identifiers, which the model needs for ``mesh:`` IRIs. Common publication types are
 known here; for the rest set ``PUBGRAPH_MESH`` to NLM's MeSH files (``descYYYY.xml``,
 ``qualYYYY.xml``, ``suppYYYY.xml``, gzip or not, or ``UI<TAB>name`` lines), several
-joined by ``os.pathsep``. Headings whose identifiers stay unknown are left out, with
-one :class:`MeshNamesWarning` per file saying how many.
+joined by ``os.pathsep``. Terms whose identifiers stay unknown are kept by name (the
+model writes them as literals), with one :class:`MeshNamesWarning` per file saying how
+many. Values lose the spaces, tabs and line breaks at their ends (layout), nothing else.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import warnings
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -44,7 +42,7 @@ from ..records import (
     Record,
     SupplementaryConcept,
 )
-from ._io import open_input
+from ._mesh_names import MeshLinks, MeshNamesWarning, mesh_names
 
 __all__ = ["EXTENSIONS", "MeshNamesWarning", "mesh_names", "parse_mesh_heading", "read", "sniff"]
 
@@ -84,35 +82,6 @@ CORRECTION_TAGS = {
     "ECF": "ExpressionOfConcernFor",
 }
 
-# The publication types FaBiO classes exist for (graph.model.mapping), plus the commonest.
-_PUBLICATION_TYPES = {
-    "journal article": "D016428",
-    "review": "D016454",
-    "case reports": "D002363",
-    "clinical trial": "D016430",
-    "randomized controlled trial": "D016449",
-    "editorial": "D016421",
-    "letter": "D016422",
-    "comment": "D016420",
-    "published erratum": "D016425",
-    "retraction of publication": "D016441",
-    "guideline": "D016431",
-    "practice guideline": "D017065",
-    "preprint": "D000076942",
-    "news": "D016433",
-    "biography": "D019215",
-    "comparative study": "D003160",
-    "meta-analysis": "D017418",
-    "multicenter study": "D016448",
-    "systematic review": "D000078182",
-    "english abstract": "D004740",
-    "research support, non-u.s. gov't": "D013485",
-}
-
-
-class MeshNamesWarning(UserWarning):
-    """Some MeSH names of a file could not be given their unique identifiers."""
-
 
 def sniff(head: bytes) -> bool:
     """Tell PubMed format text by a ``PMID-`` line near its start.
@@ -132,26 +101,18 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
     >>> article.title, article.authors[0].name, article.authors[0].initials
     ('A long title.', 'Takahiro Onoki', 'T')
     """
-    names = mesh_names()
-    unknown = 0
+    links = MeshLinks()
     seen_any = False
     for fields in _records(stream, path, line_offset):
         seen_any = True
-        article, missing = _article(fields, path, names)
-        unknown += missing
-        yield article
+        yield _article(fields, path, links)
     if not seen_any:
         raise InputError(f"{path}: not PubMed format text (no 'PMID- ' line); export from PubMed as 'PubMed' format")
-    if unknown:
-        warnings.warn(
-            f"{path}: {unknown} MeSH heading(s), chemical(s) or concept(s) left out: PubMed format text has "
-            "no MeSH identifiers; set PUBGRAPH_MESH to NLM's MeSH files (descYYYY.xml …) to keep them",
-            MeshNamesWarning,
-            stacklevel=2,
-        )
+    links.warn(path)
 
 
 _NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPACE = " \t"  # layout; str.strip() would also take U+00A0 and other spaces, which are content
 
 
 def _records(stream: BinaryIO, path: Path, line_offset: int) -> Iterator[list[Field]]:
@@ -172,12 +133,12 @@ def _records(stream: BinaryIO, path: Path, line_offset: int) -> Iterator[list[Fi
             continue
         if line[0] == " " and fields:
             tag, value, at = fields[-1]
-            fields[-1] = (tag, f"{value} {line.strip()}".strip(), at)
+            fields[-1] = (tag, f"{value} {line.strip(_SPACE)}".strip(_SPACE), at)
             continue
         match = _TAG_RE.match(line)
         if match is None:
             raise InputError(f"{path}: line {number} is not a 'TAG - value' line of PubMed format: {line[:60]!r}")
-        tag, value = match.group(1), match.group(2).strip()
+        tag, value = match.group(1), match.group(2).strip(_SPACE)
         if tag == "PMID" and fields:
             yield fields
             fields = []
@@ -188,7 +149,7 @@ def _records(stream: BinaryIO, path: Path, line_offset: int) -> Iterator[list[Fi
         yield fields
 
 
-def _article(fields: list[Field], path: Path, names: dict[str, str]) -> tuple[Article, int]:
+def _article(fields: list[Field], path: Path, links: MeshLinks) -> Article:
     pmid = normalize_pmid(fields[0][1])
     if pmid is None:
         raise InputError(f"{path}: line {fields[0][2]}: {fields[0][1]!r} is not a PMID")
@@ -201,11 +162,6 @@ def _article(fields: list[Field], path: Path, names: dict[str, str]) -> tuple[Ar
         return found[0] if found else None
 
     ids = _ids(values)
-    headings, missing = _mesh(values.get("MH", ()), names)
-    chemicals = tuple(_chemical(v, names) for v in values.get("RN", ()))
-    named = [(names.get(n.casefold()), n) for n in values.get("NM", ())]
-    concepts = tuple(SupplementaryConcept(ui, n) for ui, n in named if ui)
-    missing += sum(1 for c in chemicals if c.ui is None) + len(values.get("NM", ())) - len(concepts)
     book_title = first("BTI")
     title = first("TI") or ""
     return Article(
@@ -215,20 +171,17 @@ def _article(fields: list[Field], path: Path, names: dict[str, str]) -> tuple[Ar
         vernacular_title=first("TT"),
         abstract=_abstract(first("AB")),
         languages=tuple(values.get("LA", ())),
-        publication_types=tuple(
-            PublicationType(names.get(n.casefold()) or _PUBLICATION_TYPES.get(n.casefold()), n)
-            for n in values.get("PT", ())
-        ),
+        publication_types=tuple(PublicationType(links.publication_type(None, n), n) for n in values.get("PT", ())),
         pub_date=_pub_date(first("DP")),
         article_dates=tuple(d for d in map(_article_date, values.get("DEP", ())) if d is not None),
         journal=_journal(values) if not book_title else None,
         pagination=_pagination(first("PG")),
         authors=_people(fields, ("FAU", "AU", "CN", "AD", "AUID")),
         investigators=_people(fields, ("FIR", "IR", None, "IRAD", None)),
-        mesh_headings=headings,
-        supplementary_concepts=concepts,
+        mesh_headings=tuple(_mesh(values.get("MH", ()), links)),
+        supplementary_concepts=tuple(SupplementaryConcept(links.ui(None, n), n) for n in values.get("NM", ())),
         keywords=_keywords(fields),
-        chemicals=tuple(c for c in chemicals if c.ui is not None),
+        chemicals=tuple(_chemical(v, links) for v in values.get("RN", ())),
         grants=tuple(_grant(v) for v in values.get("GR", ())),
         doi=normalize_doi(ids.get("doi")),
         pmcid=normalize_pmcid(first("PMC") or ids.get("pmc")),
@@ -236,7 +189,7 @@ def _article(fields: list[Field], path: Path, names: dict[str, str]) -> tuple[Ar
         corrections=_corrections(fields),
         book_title=book_title if title else None,
         publisher=first("PB"),
-    ), missing
+    )
 
 
 def _ids(values: dict[str, list[str]]) -> dict[str, str]:
@@ -395,25 +348,19 @@ def parse_mesh_heading(value: str) -> tuple[str, bool, tuple[tuple[str, bool], .
     )
 
 
-def _mesh(values: Iterable[str], names: dict[str, str]) -> tuple[tuple[MeshHeading, ...], int]:
-    headings, missing = [], 0
+def _mesh(values: Iterable[str], links: MeshLinks) -> Iterator[MeshHeading]:
     for value in values:
         name, major, qualifiers = parse_mesh_heading(value)
-        ui = names.get(name.casefold())
-        known = [(q, m, names.get(q.casefold())) for q, m in qualifiers]
-        missing += (ui is None) + sum(1 for *_, q_ui in known if q_ui is None)
-        if ui is not None:
-            kept = tuple(Qualifier(q_ui, q, m) for q, m, q_ui in known if q_ui is not None)
-            headings.append(MeshHeading(ui, name, major, kept))
-    return tuple(headings), missing
+        ui = links.ui(None, name)
+        yield MeshHeading(ui, name, major, tuple(Qualifier(links.ui(None, q), q, m) for q, m in qualifiers))
 
 
-def _chemical(value: str, names: dict[str, str]) -> Chemical:
+def _chemical(value: str, links: MeshLinks) -> Chemical:
     registry, _, name = value.partition(" (")
     if not name:
-        return Chemical(value, names.get(value.casefold()))
+        return Chemical(value, links.ui(None, value))
     name = name.removesuffix(")")
-    return Chemical(name, names.get(name.casefold()), None if registry.strip() == "0" else registry.strip())
+    return Chemical(name, links.ui(None, name), None if registry.strip() == "0" else registry.strip())
 
 
 def _keywords(fields: list[Field]) -> tuple[Keyword, ...]:
@@ -448,52 +395,3 @@ def _corrections(fields: list[Field]) -> tuple[Correction, ...]:
             source = value[: match.start()].strip().rstrip(".") if match else value
             found.append(Correction(CORRECTION_TAGS[tag], match.group(1) if match else None, source or None))
     return tuple(found)
-
-
-def mesh_names() -> dict[str, str]:
-    """MeSH name (case-folded) -> unique identifier, from the files ``PUBGRAPH_MESH`` names.
-
-    Empty when the variable is unset. Files are read once per process and value.
-
-    >>> isinstance(mesh_names(), dict)
-    True
-    """
-    return _load_mesh_names(os.environ.get("PUBGRAPH_MESH", ""))
-
-
-@lru_cache(maxsize=4)
-def _load_mesh_names(setting: str) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for item in filter(None, setting.split(os.pathsep)):
-        path = Path(item)
-        with open_input(path) as stream:
-            head = stream.peek(64)[:64]  # type: ignore[attr-defined]
-            pairs = _mesh_xml(stream, path) if head.lstrip().startswith(b"<") else _mesh_tsv(stream, path)
-            for ui, name in pairs:
-                names.setdefault(name.casefold(), ui)
-    return names
-
-
-def _mesh_tsv(stream: BinaryIO, path: Path) -> Iterator[tuple[str, str]]:
-    for number, raw in enumerate(stream, start=1):
-        ui, tab, name = raw.decode("utf-8").strip().partition("\t")
-        if not tab:
-            raise InputError(f"{path}: line {number} is not 'UI<TAB>name' (PUBGRAPH_MESH)")
-        yield ui.strip(), name.strip()
-
-
-def _mesh_xml(stream: BinaryIO, path: Path) -> Iterator[tuple[str, str]]:
-    from lxml import etree
-
-    tags = ("DescriptorRecord", "QualifierRecord", "SupplementalRecord")
-    try:
-        for _event, elem in etree.iterparse(stream, tag=tags, resolve_entities=False, no_network=True):
-            kind = elem.tag.removesuffix("Record").replace("Supplemental", "SupplementalRecord")
-            ui, name = elem.findtext(f"{kind}UI"), elem.findtext(f"{kind}Name/String")
-            if ui and name:
-                yield ui.strip(), name.strip()
-            elem.clear(keep_tail=False)
-            while elem.getprevious() is not None:
-                del elem.getparent()[0]
-    except etree.XMLSyntaxError as err:
-        raise InputError(f"{path}: malformed MeSH XML (PUBGRAPH_MESH): {err.msg}") from err

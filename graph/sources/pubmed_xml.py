@@ -6,12 +6,20 @@ read. Roots ``PubmedArticleSet`` (current) and ``MedlineCitationSet`` (legacy, n
 ``PubmedData``) are accepted; elements follow the NLM DTD ``pubmed_250101.dtd``. The
 external DTD is never read (no file, no network); entities declared in the document's
 internal subset are expanded (libxml2 refuses expansion bombs), any other is an error.
+
+Text is kept as the record has it, but for XML whitespace (space, tab, CR, LF): stripped
+at the ends, a run inside read as one space (layout of pretty-printed files). Records
+written before 2014 may name MeSH terms without ``UI`` attributes and give one
+``<Affiliation>`` for the article: names are linked to UIs through ``PUBGRAPH_MESH`` or
+kept as names (one :class:`~graph.sources._mesh_names.MeshNamesWarning` a file counts
+them), and the article's affiliation is its first author's, where PubMed puts it today.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -40,6 +48,7 @@ from ..records import (
     Reference,
     SupplementaryConcept,
 )
+from ._mesh_names import MeshLinks
 from ._xml_document import ROOTS, check_root, parse_error, split, without_external_dtd
 
 __all__ = ["EXTENSIONS", "read", "sniff", "split"]
@@ -49,6 +58,8 @@ _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "Delete
 _YEAR_RE = re.compile(r"\b(1[5-9]\d\d|2[01]\d\d)\b")
 _MATHML = "{http://www.w3.org/1998/Math/MathML}"
 _ANY_MATHML = _MATHML + "*"
+_XML_SPACE = " \t\r\n"  # XML 1.0 production S; str.split() would also take U+00A0 and others
+_XML_SPACE_RUN_RE = re.compile(r"[ \t\r\n]{2,}|[\t\r\n]")
 
 
 def sniff(head: bytes) -> bool:
@@ -99,6 +110,7 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
             break
         block = stream.read(_FEED_SIZE)
     check_root(reading.root, path)
+    reading.links.warn(path)
 
 
 _FEED_SIZE = 64 << 10
@@ -112,6 +124,7 @@ class _Reading:
         self.root: etree._Element | None = None
         self.last_pmid: str | None = None
         self.opened: etree._Element | None = None  # the record being read
+        self.links = MeshLinks()
 
     def records(self, events: Iterator[tuple[str, etree._Element]]) -> Iterator[Record]:
         path = self.path
@@ -124,16 +137,16 @@ class _Reading:
                 parent = elem.getparent()
                 if parent is not None and parent.tag == "PubmedArticle":
                     continue  # read with its PubmedArticle, which carries PubmedData
-                yield self._seen(_article(elem, None, path))
+                yield self._seen(_article(elem, None, path, self.links))
             elif tag == "DeleteCitation":
                 for pmid_elem in elem.iterfind("PMID"):
                     pmid = normalize_pmid(pmid_elem.text)
                     if pmid:
                         yield Deletion(pmid)
             elif tag == "PubmedArticle":
-                yield self._seen(_article(elem.find("MedlineCitation"), elem.find("PubmedData"), path))
+                yield self._seen(_article(elem.find("MedlineCitation"), elem.find("PubmedData"), path, self.links))
             else:
-                yield self._seen(_book(elem, path))
+                yield self._seen(_book(elem, path, self.links))
             self.opened = None
             _release(elem)
 
@@ -176,8 +189,21 @@ def _flat(elem: etree._Element | None) -> str:
     """
     if elem is None:
         return ""
-    text = elem.text or "" if len(elem) == 0 else "".join(_inline_text(elem))
-    return " ".join(text.split())
+    return _squeeze(elem.text or "" if len(elem) == 0 else "".join(_inline_text(elem)))
+
+
+def _squeeze(text: str) -> str:
+    """``text`` without XML whitespace at its ends, a run of it inside as one space.
+
+    Other spaces are content: ``6\u00a0weeks`` stays as PubMed wrote it.
+
+    >>> _squeeze(" 6\u00a0weeks,\n    then  more "), _squeeze("\u2009x\u00a0")
+    ('6\xa0weeks, then more', '\u2009x\xa0')
+    """
+    text = text.strip(_XML_SPACE)
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text:
+        return _XML_SPACE_RUN_RE.sub(" ", text)
+    return text
 
 
 def _inline_text(root: etree._Element) -> Iterable[str]:
@@ -240,12 +266,12 @@ def _index(elem: etree._Element | None) -> dict[str, etree._Element]:
 
 
 def _texts(elem: etree._Element | None) -> dict[str, str]:
-    """The stripped, non-empty text of each child, by tag (the first such child of a tag)."""
+    """The squeezed, non-empty text of each child, by tag (the first such child of a tag)."""
     texts: dict[str, str] = {}
     if elem is not None:
         for child in elem:
             text = child.text
-            if text and child.tag not in texts and (text := text.strip()):
+            if text and child.tag not in texts and (text := _squeeze(text)):
                 texts[child.tag] = text
     return texts
 
@@ -254,7 +280,7 @@ def _yes(elem: etree._Element, attribute: str) -> bool:
     return elem.get(attribute) == "Y"
 
 
-def _article(citation: etree._Element | None, data: etree._Element | None, path: Path) -> Article:
+def _article(citation: etree._Element | None, data: etree._Element | None, path: Path, links: MeshLinks) -> Article:
     if citation is None:
         raise InputError(f"{path}: a <PubmedArticle> has no <MedlineCitation>")
     parts = _index(citation)
@@ -281,17 +307,17 @@ def _article(citation: etree._Element | None, data: etree._Element | None, path:
         vernacular_title=_flat(fields.get("VernacularTitle")) or None,
         abstract=_abstract(fields.get("Abstract")),
         languages=tuple(lang.text.strip() for lang in article.iterchildren("Language") if lang.text),
-        publication_types=_publication_types(fields.get("PublicationTypeList")),
+        publication_types=_publication_types(fields.get("PublicationTypeList"), links),
         pub_date=_pub_date(_index(issue_elem).get("PubDate")),
         article_dates=_article_dates(article),
         journal=_journal(journal_elem, issue_elem, parts.get("MedlineJournalInfo")),
         pagination=_pagination(fields.get("Pagination")),
-        authors=_authors(fields.get("AuthorList")),
+        authors=_with_article_affiliation(_authors(fields.get("AuthorList")), fields.get("Affiliation")),
         investigators=_authors(parts.get("InvestigatorList"), "Investigator"),
-        mesh_headings=_mesh(parts.get("MeshHeadingList")),
-        supplementary_concepts=_supplementary(parts.get("SupplMeshList")),
+        mesh_headings=_mesh(parts.get("MeshHeadingList"), links),
+        supplementary_concepts=_supplementary(parts.get("SupplMeshList"), links),
         keywords=_keywords(citation),
-        chemicals=_chemicals(parts.get("ChemicalList")),
+        chemicals=_chemicals(parts.get("ChemicalList"), links),
         grants=_grants(fields.get("GrantList")),
         doi=normalize_doi(ids.get("doi")),
         pmcid=normalize_pmcid(ids.get("pmc")),
@@ -301,7 +327,7 @@ def _article(citation: etree._Element | None, data: etree._Element | None, path:
     )
 
 
-def _book(elem: etree._Element, path: Path) -> Article:
+def _book(elem: etree._Element, path: Path, links: MeshLinks) -> Article:
     document = elem.find("BookDocument")
     if document is None:
         raise InputError(f"{path}: a <PubmedBookArticle> has no <BookDocument>")
@@ -328,7 +354,7 @@ def _book(elem: etree._Element, path: Path) -> Article:
         title=chapter_title or book_title,
         abstract=_abstract(document.find("Abstract")),
         languages=tuple(lang.text.strip() for lang in document.iterfind("Language") if lang.text),
-        publication_types=_publication_types(document),
+        publication_types=_publication_types(document, links),
         pub_date=_pub_date(_index(book).get("PubDate")),
         authors=authors,
         keywords=_keywords(document),
@@ -377,14 +403,11 @@ def _abstract(abstract: etree._Element | None) -> tuple[AbstractSection, ...]:
     return tuple(sections)
 
 
-def _publication_types(parent: etree._Element | None) -> tuple[PublicationType, ...]:
+def _publication_types(parent: etree._Element | None, links: MeshLinks) -> tuple[PublicationType, ...]:
     if parent is None:
         return ()
-    return tuple(
-        PublicationType(pt.get("UI"), pt.text.strip())
-        for pt in parent.iterchildren("PublicationType")
-        if pt.text and pt.text.strip()
-    )
+    names = ((pt.get("UI"), _squeeze(pt.text or "")) for pt in parent.iterchildren("PublicationType"))
+    return tuple(PublicationType(links.publication_type(ui, name), name) for ui, name in names if name)
 
 
 def _pub_date(date: etree._Element | None) -> PubDate:
@@ -483,13 +506,16 @@ def _author(author: etree._Element) -> Author:
             affiliation = _affiliation(child)
             if affiliation is not None:
                 affiliations.append(affiliation)
-        elif tag == "Identifier":
+        elif tag in ("Identifier", "NameID"):  # NameID: DTDs of 2010-2013
             if child.get("Source", "").upper() == "ORCID":
                 orcid = normalize_orcid(child.text)
         elif tag == "CollectiveName":
             fields[tag] = _flat(child)
+        elif tag == "Affiliation":  # DTDs of 2013: one string, no AffiliationInfo
+            if text := _flat(child):
+                affiliations.append(Affiliation(text))
         elif child.text:
-            fields[tag] = child.text.strip()
+            fields[tag] = _squeeze(child.text)
     return Author(
         family=fields.get("LastName") or None,
         given=fields.get("ForeName") or None,
@@ -502,6 +528,17 @@ def _author(author: etree._Element) -> Author:
     )
 
 
+def _with_article_affiliation(authors: tuple[Author, ...], affiliation: etree._Element | None) -> tuple[Author, ...]:
+    """Records before 2014 give one ``<Article><Affiliation>``: the first author's (MEDLINE
+    indexed only that one), where PubMed XML puts it today."""
+    name = _flat(affiliation)
+    if not name or not authors:
+        return authors
+    first = authors[0]
+    joined = replace(first, affiliations=(Affiliation(name), *first.affiliations))
+    return (joined, *authors[1:])
+
+
 def _affiliation(info: etree._Element) -> Affiliation | None:
     name, ror = "", None
     for child in info:
@@ -512,35 +549,30 @@ def _affiliation(info: etree._Element) -> Affiliation | None:
     return Affiliation(name, ror) if name else None
 
 
-def _mesh(mesh_list: etree._Element | None) -> tuple[MeshHeading, ...]:
+def _mesh(mesh_list: etree._Element | None, links: MeshLinks) -> tuple[MeshHeading, ...]:
     if mesh_list is None:
         return ()
     headings = []
     for heading in mesh_list.iterchildren("MeshHeading"):
         descriptor, qualifiers = None, []
         for child in heading:
-            ui = child.get("UI")
-            if not ui:
+            name, ui = _squeeze(child.text or ""), child.get("UI")
+            if not (name or ui):
                 continue
             if child.tag == "DescriptorName":
-                descriptor = child
+                descriptor = (links.ui(ui, name), name, child.get("MajorTopicYN") == "Y")
             elif child.tag == "QualifierName":
-                qualifiers.append(Qualifier(ui, (child.text or "").strip(), child.get("MajorTopicYN") == "Y"))
+                qualifiers.append(Qualifier(links.ui(ui, name), name, child.get("MajorTopicYN") == "Y"))
         if descriptor is not None:
-            name = (descriptor.text or "").strip()
-            major = descriptor.get("MajorTopicYN") == "Y"
-            headings.append(MeshHeading(descriptor.get("UI", ""), name, major, tuple(qualifiers)))
+            headings.append(MeshHeading(*descriptor, tuple(qualifiers)))
     return tuple(headings)
 
 
-def _supplementary(suppl_list: etree._Element | None) -> tuple[SupplementaryConcept, ...]:
+def _supplementary(suppl_list: etree._Element | None, links: MeshLinks) -> tuple[SupplementaryConcept, ...]:
     if suppl_list is None:
         return ()
-    return tuple(
-        SupplementaryConcept(s.get("UI", ""), (s.text or "").strip(), s.get("Type"))
-        for s in suppl_list.iterchildren("SupplMeshName")
-        if s.get("UI")
-    )
+    names = ((s, _squeeze(s.text or "")) for s in suppl_list.iterchildren("SupplMeshName"))
+    return tuple(SupplementaryConcept(links.ui(s.get("UI"), name), name, s.get("Type")) for s, name in names if name)
 
 
 def _keywords(parent: etree._Element) -> tuple[Keyword, ...]:
@@ -554,22 +586,16 @@ def _keywords(parent: etree._Element) -> tuple[Keyword, ...]:
     return tuple(keywords)
 
 
-def _chemicals(chemical_list: etree._Element | None) -> tuple[Chemical, ...]:
+def _chemicals(chemical_list: etree._Element | None, links: MeshLinks) -> tuple[Chemical, ...]:
     if chemical_list is None:
         return ()
     chemicals = []
     for chemical in chemical_list.iterchildren("Chemical"):
-        parts = _index(chemical)
-        substance = parts.get("NameOfSubstance")
-        if substance is not None and substance.text:
+        substance = _index(chemical).get("NameOfSubstance")
+        name = _squeeze(substance.text or "") if substance is not None else ""
+        if substance is not None and name:
             registry = _texts(chemical).get("RegistryNumber")
-            chemicals.append(
-                Chemical(
-                    substance.text.strip(),
-                    substance.get("UI"),
-                    None if registry == "0" else registry,
-                )
-            )
+            chemicals.append(Chemical(name, links.ui(substance.get("UI"), name), None if registry == "0" else registry))
     return tuple(chemicals)
 
 

@@ -149,13 +149,20 @@ def test_grants_keywords_corrections_and_chemical_registry_numbers(mesh_env: Non
     assert (article.chemicals[0].ui, article.chemicals[0].registry_number) == ("D014408", None)
 
 
-def test_unknown_mesh_names_are_left_out_with_one_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_mesh_names_are_kept_by_name_with_one_warning(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PUBGRAPH_MESH", raising=False)
     body = b"PMID- 5\nMH  - *Software\nMH  - Humans\nPT  - Case Reports\n\nPMID- 6\nMH  - Humans\n"
-    with pytest.warns(MeshNamesWarning, match=r"t.nbib: 3 MeSH heading\(s\).*PUBGRAPH_MESH") as caught:
+    with pytest.warns(MeshNamesWarning) as caught:
         articles = list(read(io.BytesIO(body), Path("t.nbib")))
-    assert len(caught) == 1
-    assert [a.mesh_headings for a in articles] == [(), ()]
+    assert [str(w.message) for w in caught] == [
+        "t.nbib: 3 MeSH heading(s), qualifier(s), publication type(s), chemical(s) or concept(s) have no MeSH "
+        "identifier and are kept as names only (dcterms:subject, prism:genre); set PUBGRAPH_MESH to NLM's MeSH "
+        "files (descYYYY.xml …) to link them to MeSH"
+    ]
+    assert [[(h.ui, h.name, h.major) for h in a.mesh_headings] for a in articles] == [
+        [(None, "Software", True), (None, "Humans", False)],
+        [(None, "Humans", False)],
+    ]
     assert articles[0].publication_types[0].ui == "D002363"  # common types are known without a file
 
 
