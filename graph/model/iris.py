@@ -19,14 +19,17 @@ from ..identifiers import normalize_language, normalize_mesh_ui, normalize_pmcid
 from ..records import Affiliation, Author, Journal
 from .terms import iri_segment
 
-__all__ = ["DEFAULT_BASE", "Iris", "normalize_affiliation", "slug"]
+__all__ = ["DEFAULT_BASE", "Iris", "normalize_affiliation", "organization_label", "slug"]
 
 DEFAULT_BASE = "https://w3id.org/pubgraph/"
 MESH = "http://id.nlm.nih.gov/mesh/"
 PUBMED_PAGE = "https://pubmed.ncbi.nlm.nih.gov/"
 LANGUAGE = "http://id.loc.gov/vocabulary/iso639-2/"
 
-_EMAIL_RE = re.compile(r"(electronic address:)?\s*\S+@\S+", re.IGNORECASE)
+# An e-mail address is a whole word holding "@"; (?<!\S) keeps the search linear, where a
+# bare \S+@ backtracks through every start inside a long word (quadratic on hostile text).
+_EMAIL_RE = re.compile(r"(?:electronic address:\s*)?(?<!\S)\S+@\S+", re.IGNORECASE)
+_SPACE_RUN_RE = re.compile(r"[ \t\r\n]{2,}")
 _NON_WORD_RE = re.compile(r"[^a-z0-9]+")
 # An absolute IRI (RFC 3987: scheme ":" then no character IRIs exclude), for the base.
 _ABSOLUTE_IRI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|\\^`\x7f-\x9f\ud800-\udfff]+")
@@ -48,8 +51,23 @@ def normalize_affiliation(text: str) -> str:
     >>> normalize_affiliation("Dept of Surgery, Sendai, Japan. Electronic address: a@b.jp.")
     'dept of surgery, sendai, japan'
     """
-    text = _EMAIL_RE.sub(" ", text)
+    if "@" in text:
+        text = _EMAIL_RE.sub(" ", text)
     return " ".join(text.casefold().split()).strip(" .;,")
+
+
+@functools.lru_cache(maxsize=1 << 12)  # authors of one record often share an affiliation
+def organization_label(text: str) -> str:
+    """The label of the shared organisation node: the affiliation without e-mail addresses.
+
+    The e-mail belongs to one author (and stays on their authorship); the node is shared.
+
+    >>> organization_label("Dept of Surgery, Sendai, Japan. Electronic address: a@b.jp.")
+    'Dept of Surgery, Sendai, Japan.'
+    """
+    if "@" not in text:
+        return text
+    return _SPACE_RUN_RE.sub(" ", _EMAIL_RE.sub(" ", text)).strip(" ;,\t\r\n")
 
 
 @functools.lru_cache(maxsize=1 << 14)  # authors of one record often share an affiliation
@@ -100,6 +118,14 @@ class Iris:
 
     def authorship(self, pmid: str, position: int) -> str:
         return f"{self.base}article/{pmid}/author/{position}"
+
+    def authorship_affiliation(self, pmid: str, position: int, number: int) -> str:
+        """The ``number``-th affiliation of an authorship, as the record prints it.
+
+        >>> Iris("http://x.org/").authorship_affiliation("1", 2, 3)
+        'http://x.org/article/1/author/2/affiliation/3'
+        """
+        return f"{self.authorship(pmid, position)}/affiliation/{number}"
 
     def reference(self, pmid: str, position: int) -> str:
         return f"{self.base}article/{pmid}/reference/{position}"

@@ -5,7 +5,11 @@ lives in exactly one named graph:
 
 - the record's own graph ``BASE/graph/pubmed/{PMID}`` holds what only this record says:
   the article, its authorship roles, its per-record persons and its references, with
-  their links to shared things;
+  their links to shared things. Each authorship carries its byline name (``schema:name``,
+  ``schema:familyName``, ``schema:givenName``, ``pg:initials``, ``schema:honorificSuffix``)
+  and its affiliations as printed, in order (``pg:affiliation`` nodes with
+  ``c4o:hasContent`` and ``schema:position``): shared nodes gather every spelling, so
+  they are never the only place a record's text lives;
 - the shared graph ``BASE/graph/entities`` holds descriptions that many records repeat:
   journals, volumes and issues, ORCID-identified persons, groups, affiliations, grants,
   agencies, and the stubs of cited works (``a fabio:Expression`` + identifier);
@@ -23,8 +27,10 @@ which the caller keeps across records. :func:`article_quads` gives the same quad
 tuples, for the API and tests.
 
 Data never becomes syntax: identifiers of a known shape (PMIDs, MeSH UIs, PMC ids) are
-checked and those of another shape mint no IRI (a MeSH heading then keeps its name as a
-``dcterms:subject`` literal); free text in IRIs is percent-encoded (``iris``). A record
+checked and those of another shape mint no IRI; free text in IRIs is percent-encoded
+(``iris``). A MeSH term without a (valid) UI keeps its name as a literal: headings,
+qualifiers (``"Heading/qualifier"``), supplementary concepts and chemicals as
+``dcterms:subject``, publication types as ``prism:genre``; their major-topic flags go. A record
 whose output would hold an N-Quads line over :data:`MAX_LINE_BYTES` is refused with an
 :class:`~graph.errors.InputError`, since Oxigraph's parsers stop at 16 MiB a term.
 """
@@ -36,7 +42,7 @@ from collections.abc import Callable, Hashable
 from ..errors import InputError
 from ..identifiers import is_pmid, normalize_mesh_ui
 from ..records import Article, Author, Journal, MeshHeading
-from .iris import MESH, Iris
+from .iris import MESH, Iris, organization_label
 from .namespaces import (
     BIRO,
     C4O,
@@ -120,17 +126,26 @@ _SOURCES = {"comments-corrections": PG.CommentsCorrections, "elink": PG.ELink}
 _CREATOR, _DOCUMENT_CONTEXT, _ROLE_IN_TIME = DCTERMS.creator, PRO.isDocumentContextFor, PRO.RoleInTime
 _WITH_ROLE, _AUTHOR, _HELD_BY, _NEXT = PRO.withRole, PRO.author, PRO.isHeldBy, OCO.hasNext
 _ORGANIZATION, _RELATES_TO_ORGANIZATION = FOAF.Organization, PRO.relatesToOrganization
+_AFFILIATION, _AFFILIATION_CLASS, _ORGANIZATION_OF = PG.affiliation, PG.Affiliation, PG.organization
+_BYLINE = ((SCHEMA.familyName, "family"), (SCHEMA.givenName, "given"), (PG.initials, "initials"))
+_NAME, _SUFFIX = SCHEMA.name, SCHEMA.honorificSuffix
 _SUBJECT_TERM, _PRIMARY_SUBJECT_TERM, _SUBJECT = FABIO.hasSubjectTerm, FABIO.hasPrimarySubjectTerm, DCTERMS.subject
 #: What a user calls the field an over-long line holds, by the line's predicate.
 _FIELDS = {
     DCTERMS.abstract: "the abstract",
     DCTERMS.title: "a title",
     DCTERMS.alternative: "a vernacular title or journal abbreviation",
-    C4O.hasContent: "the text of a reference",
     FOAF.name: "a name",
     FOAF.givenName: "a given name",
     FOAF.familyName: "a family name",
+    SCHEMA.name: "an author's name",
+    SCHEMA.givenName: "a given name",
+    SCHEMA.familyName: "a family name",
+    PG.initials: "an author's initials",
+    SCHEMA.honorificSuffix: "a name suffix",
+    PRISM.genre: "a publication type",
     _LABEL: "an affiliation or MeSH name",
+    C4O.hasContent: "the text of a reference",
     PRISM.keyword: "a keyword",
     DCTERMS.subject: "a MeSH heading",
     PRISM.publicationName: "the journal or book title",
@@ -236,7 +251,7 @@ def _refuse_long_lines(data: bytes, pmid: str) -> None:
     if not long:
         return
     # A long IRI (a volume, a DOI) recurs in several lines: name it by its literal's line.
-    named = [(_FIELDS.get(line.split(b" ", 2)[1].decode()), line) for line in long]
+    named = [(_field(line), line) for line in long]
     field, line = next(((field, line) for field, line in named if field), named[0])
     if field is None:
         predicate = line.split(b" ", 2)[1].decode().strip("<>")
@@ -245,6 +260,13 @@ def _refuse_long_lines(data: bytes, pmid: str) -> None:
         f"PMID {pmid}: {field} is {len(line) / (1 << 20):.1f} MiB; "
         f"pubgraph accepts fields up to {MAX_LINE_BYTES >> 20} MiB"
     )
+
+
+def _field(line: bytes) -> str | None:
+    subject, predicate, _rest = line.split(b" ", 2)
+    if predicate.decode() == C4O.hasContent and b"/affiliation/" in subject:
+        return "an affiliation"
+    return _FIELDS.get(predicate.decode())
 
 
 class _Out:
@@ -298,7 +320,7 @@ def _named(out: _Out, node: str, cls: str, predicate: str, name: str, tail: str)
         return  # the common case: written already
     if out.first((node, cls)):
         out.add(f"{node} {A} {cls}{tail}")
-    if out.first((node, predicate, name)):
+    if name and out.first((node, predicate, name)):  # an affiliation may be an e-mail address alone
         out.add(f"{node} {predicate} {literal(name)}{tail}")
 
 
@@ -432,18 +454,41 @@ def _authors(emit: Emit, out: _Out, s: str, article: Article, iris: Iris) -> Non
             f"{role} {_HELD_BY} {agent}{own}"
             f"{role} {_POSITION} {_position(position)}{own}"
         )
+        add(_byline(role, author, own))
         if author.equal_contribution:
             add(f"{role} {PG.equalContribution} {_TRUE}{own}")
-        for affiliation in author.affiliations:
+        for number, affiliation in enumerate(author.affiliations, start=1):
             organization = iri(iris.affiliation(affiliation))
-            add(f"{role} {_RELATES_TO_ORGANIZATION} {organization}{own}")
-            _named(out, organization, _ORGANIZATION, _LABEL, affiliation.name, shared)
+            statement = f"{role[:-1]}/affiliation/{number}>"
+            add(
+                f"{role} {_AFFILIATION} {statement}{own}"
+                f"{statement} {A} {_AFFILIATION_CLASS}{own}"
+                f"{statement} {_CONTENT} {literal(affiliation.name)}{own}"
+                f"{statement} {_POSITION} {_position(number)}{own}"
+                f"{statement} {_ORGANIZATION_OF} {organization}{own}"
+                f"{role} {_RELATES_TO_ORGANIZATION} {organization}{own}"
+            )
+            _named(out, organization, _ORGANIZATION, _LABEL, organization_label(affiliation.name), shared)
         if previous is not None:
             add(f"{previous} {_NEXT} {role}{own}")
         previous = role
     for position, investigator in enumerate(article.investigators, start=1):
         agent = _agent(emit, out, article.pmid, f"i{position}", investigator, iris)
         emit(s, DCTERMS.contributor, agent)
+
+
+def _byline(role: str, author: Author, own: str) -> str:
+    """The authorship's name as the byline prints it (shared persons and groups gather spellings)."""
+    if author.collective_name is not None:
+        return f"{role} {_NAME} {literal(author.collective_name)}{own}"
+    name = author.name
+    lines = [f"{role} {_NAME} {literal(name)}{own}"] if name else []
+    for predicate, attribute in _BYLINE:
+        if value := getattr(author, attribute):
+            lines.append(f"{role} {predicate} {literal(value)}{own}")
+    if author.suffix:
+        lines.append(f"{role} {_SUFFIX} {literal(author.suffix)}{own}")
+    return "".join(lines)
 
 
 def _agent(emit: Emit, out: _Out, pmid: str, position: int | str, author: Author, iris: Iris) -> str:
@@ -504,27 +549,35 @@ def _subjects(emit: Emit, out: _Out, s: str, article: Article) -> None:
         _label(out, term, concept.name, MESHV.SupplementaryConceptRecord)
     for chemical in article.chemicals:
         ui = chemical.ui if chemical.ui in uis else _mesh_ui(chemical.ui)
-        if ui is not None:
-            term = f"<{MESH}{ui}>"
-            emit(s, CITO.discusses, term)
-            kind = MESHV.Descriptor if ui.startswith("D") else MESHV.SupplementaryConceptRecord
-            _label(out, term, chemical.name, kind)
+        if ui is None:
+            if chemical.name:
+                emit(s, DCTERMS.subject, literal(chemical.name))
+            continue
+        term = f"<{MESH}{ui}>"
+        emit(s, CITO.discusses, term)
+        kind = MESHV.Descriptor if ui.startswith("D") else MESHV.SupplementaryConceptRecord
+        _label(out, term, chemical.name, kind)
     for keyword in article.keywords:
         emit(s, PRISM.keyword, literal(keyword.text))
     for pt in article.publication_types:
         ui = pt.ui if pt.ui in uis else _mesh_ui(pt.ui)
-        if ui is not None:
-            term = f"<{MESH}{ui}>"
-            emit(s, DCTERMS.type, term)
-            _label(out, term, pt.name, MESHV.PublicationType)
+        if ui is None:
+            if pt.name:
+                emit(s, PRISM.genre, literal(pt.name))
+            continue
+        term = f"<{MESH}{ui}>"
+        emit(s, DCTERMS.type, term)
+        _label(out, term, pt.name, MESHV.PublicationType)
 
 
 def _heading(out: _Out, s: str, heading: MeshHeading) -> None:
     add, own, mesh, first, uis = out.add, out.own, out.mesh, out.first, _MESH_UIS
     ui = heading.ui if heading.ui in uis else _mesh_ui(heading.ui)
-    if ui is None:  # no MeSH term to point at: the heading's text, as a literal
+    if ui is None:  # no MeSH term to point at: the heading's text, as literals
         if heading.name:
             add(f"{s} {_SUBJECT} {literal(heading.name)}{own}")
+            for qualifier in heading.qualifiers:
+                add(f"{s} {_SUBJECT} {literal(f'{heading.name}/{qualifier.name}')}{own}")
         return
     descriptor = f"<{MESH}{ui}>"
     add(f"{s} {_SUBJECT_TERM} {descriptor}{own}")

@@ -299,10 +299,11 @@ def test_a_field_over_the_limit_is_refused_naming_the_record_field_and_limit() -
     [
         (Article("9", references=(Reference("é" * (3 << 20)),)), "the text of a reference"),
         (Article("9", authors=(Author(family="x" * (3 << 20)),)), "a name"),
+        (Article("9", authors=(Author(family="x", affiliations=(Affiliation("é" * (3 << 20)),)),)), "an affiliation"),
         (Article("9", doi="10.1000/" + "x" * (3 << 20)), "the DOI"),
         (Article("9", journal=Journal(title="j", volume="v" * (3 << 20))), "the volume or issue"),
     ],
-    ids=["reference", "author", "doi", "volume"],
+    ids=["reference", "author", "affiliation", "doi", "volume"],
 )
 def test_any_long_field_is_refused_by_name(article: Article, field: str) -> None:
     with pytest.raises(InputError, match=f"^PMID 9: {field} is [0-9.]+ MiB; pubgraph accepts fields up to 2 MiB$"):

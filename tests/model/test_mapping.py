@@ -25,6 +25,7 @@ from graph.records import (
     Article,
     ArticleDate,
     Author,
+    Chemical,
     Correction,
     Grant,
     Journal,
@@ -36,7 +37,7 @@ from graph.records import (
 )
 
 GOLDEN = DATA / "golden"
-FIXTURES = ("pubmed_full", "pubmed_book", "medline_legacy", "baseline", "update")
+FIXTURES = ("pubmed_full", "pubmed_book", "medline_legacy", "baseline", "update", "pubmed_2013")
 BASE = "https://w3id.org/pubgraph/"
 IRIS = Iris()
 
@@ -153,7 +154,9 @@ def golden_diff(expected: list[str], actual: list[str], limit: int = 60) -> str:
 
 
 @pytest.mark.parametrize("name", FIXTURES)
-def test_mapping_matches_golden_nquads(name: str) -> None:
+@pytest.mark.filterwarnings("ignore::graph.sources.medline_text.MeshNamesWarning")
+def test_mapping_matches_golden_nquads(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PUBGRAPH_MESH", raising=False)  # pubmed_2013 names MeSH terms without UIs
     expected = (GOLDEN / f"{name}.nq").read_text(encoding="utf-8").splitlines(keepends=True)
     actual = sorted({line(q) for q in quads_of(*articles(DATA / f"{name}.xml"))})
     if actual != expected:
@@ -604,6 +607,114 @@ def test_fixture_affiliations(q1: set[Quad]) -> None:
     assert t("https://ror.org/00example1") in organizations
     assert len(organizations) == 2
     assert objects(q1, role("30000001", 2), t("pro:relatesToOrganization")) == set()
+
+
+def text_of(term: str) -> str:
+    """The lexical value of an N-Triples literal term."""
+    [triple] = parse(f"<s:> <p:> {term} .", format=RdfFormat.N_TRIPLES)
+    assert isinstance(triple.object, Literal)
+    return triple.object.value
+
+
+def affiliation_texts(quads: set[Quad], pmid: str, n: int) -> list[str]:
+    """The affiliation texts of one authorship, by their schema:position."""
+    statements = objects(quads, role(pmid, n), t("pg:affiliation"), record(pmid))
+    placed = []
+    for statement in statements:
+        assert objects(quads, statement, A, record(pmid)) == {t("pg:Affiliation")}
+        [position] = objects(quads, statement, t("schema:position"), record(pmid))
+        [text] = objects(quads, statement, t("c4o:hasContent"), record(pmid))
+        placed.append((int(text_of(position)), text_of(text)))
+    return [text for _, text in sorted(placed)]
+
+
+def test_each_authorship_keeps_its_own_affiliation_strings_in_order() -> None:
+    # One organisation, spelt three ways; only the second author gave an e-mail address.
+    authors = (
+        Author(family="A", affiliations=(Affiliation("Institute of Tests"), Affiliation("Dept of Tests, Sendai."))),
+        Author(family="B", affiliations=(Affiliation("DEPT OF TESTS, SENDAI. Electronic address: b@tests.jp."),)),
+        Author(family="C", affiliations=(Affiliation("Dept of  Tests, Sendai"),)),
+    )
+    quads = quads_of(Article("1", authors=authors))
+    assert affiliation_texts(quads, "1", 1) == ["Institute of Tests", "Dept of Tests, Sendai."]
+    assert affiliation_texts(quads, "1", 2) == ["DEPT OF TESTS, SENDAI. Electronic address: b@tests.jp."]
+    assert affiliation_texts(quads, "1", 3) == ["Dept of  Tests, Sendai"]
+    # The shared node groups them, and carries no one's e-mail address.
+    [organization] = objects(quads, role("1", 2), t("pro:relatesToOrganization"))
+    assert organization in objects(quads, role("1", 1), t("pro:relatesToOrganization"))
+    statement = t("kg:article/1/author/2/affiliation/1")
+    assert objects(quads, statement, t("pg:organization"), record("1")) == {organization}
+    labels = {text_of(label) for label in objects(quads, organization, t("rdfs:label"), ENTITIES)}
+    assert labels == {"Dept of Tests, Sendai.", "DEPT OF TESTS, SENDAI.", "Dept of  Tests, Sendai"}
+
+
+def test_fixture_affiliations_per_authorship(q1: set[Quad]) -> None:
+    assert affiliation_texts(q1, "30000001", 1) == [
+        "Department of Synthetic Medicine, Example University, Sendai, Japan.",
+        "Institute of Tests, Tokyo, Japan.",
+    ]
+    ror = t("kg:article/30000001/author/1/affiliation/2")
+    assert objects(q1, ror, t("pg:organization")) == {t("https://ror.org/00example1")}
+    assert affiliation_texts(q1, "30000001", 2) == []
+
+
+def byline(quads: set[Quad], pmid: str, n: int) -> dict[str, str]:
+    names = {}
+    for key in ("schema:name", "schema:familyName", "schema:givenName", "pg:initials", "schema:honorificSuffix"):
+        found = objects(quads, role(pmid, n), t(key), record(pmid))
+        assert len(found) <= 1
+        if found:
+            names[key.split(":")[1]] = text_of(found.pop())
+    return names
+
+
+def test_each_authorship_keeps_its_byline_name() -> None:
+    # One ORCID iD, spelt two ways by two records: the shared node gathers both spellings,
+    # each authorship keeps its own.
+    first = Author(family="Ferhat", given="Deniz", initials="D", orcid="0000-0002-1825-0097")
+    second = Author(family="Ferhat", given="D", initials="D", suffix="Jr", orcid="0000-0002-1825-0097")
+    q1, q2 = quads_of(Article("1", authors=(first,))), quads_of(Article("2", authors=(second,)))
+    assert byline(q1, "1", 1) == {"name": "Deniz Ferhat", "familyName": "Ferhat", "givenName": "Deniz", "initials": "D"}
+    assert byline(q2, "2", 1) == {
+        "name": "D Ferhat Jr",
+        "familyName": "Ferhat",
+        "givenName": "D",
+        "initials": "D",
+        "honorificSuffix": "Jr",
+    }
+    person = t("https://orcid.org/0000-0002-1825-0097")
+    assert objects(q1 | q2, person, t("foaf:givenName"), ENTITIES) == {lit("Deniz"), lit("D")}
+
+
+def test_group_authorship_keeps_the_group_name_as_printed() -> None:
+    quads = quads_of(Article("1", authors=(Author(collective_name="Spine  Study Group!"),)))
+    assert byline(quads, "1", 1) == {"name": "Spine  Study Group!"}
+    assert objects(quads, role("1", 1), t("pro:isHeldBy")) == {t("kg:group/spine-study-group")}
+
+
+def test_non_breaking_spaces_reach_the_graph() -> None:
+    author = Author(family="Ko", given="J\u00a0Ko", affiliations=(Affiliation("6\u00a0Main St"),))
+    quads = quads_of(Article("1", title="After 6\u00a0weeks", authors=(author,)))
+    assert objects(quads, art("1"), t("dcterms:title")) == {'"After 6\u00a0weeks"'}
+    assert byline(quads, "1", 1)["givenName"] == "J\u00a0Ko"
+    assert affiliation_texts(quads, "1", 1) == ["6\u00a0Main St"]
+
+
+def test_terms_without_uis_are_kept_as_names() -> None:
+    article = Article(
+        "1",
+        mesh_headings=(MeshHeading(None, "Humans", True, (Qualifier(None, "surgery", True),)),),
+        chemicals=(Chemical("Xyzzy compound"),),
+        publication_types=(PublicationType(None, "Historical Article"), PublicationType("", "Odd")),
+    )
+    quads = quads_of(article)
+    assert objects(quads, art("1"), t("dcterms:subject"), record("1")) == {
+        lit("Humans"),
+        lit("Humans/surgery"),
+        lit("Xyzzy compound"),
+    }
+    assert objects(quads, art("1"), t("prism:genre"), record("1")) == {lit("Historical Article"), lit("Odd")}
+    assert not objects(quads, art("1"), t("dcterms:type")) | objects(quads, art("1"), t("fabio:hasPrimarySubjectTerm"))
 
 
 # ------------------------------------------------------------------------- MeSH

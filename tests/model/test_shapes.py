@@ -60,6 +60,7 @@ PMID = "28993889"
 ORCID = "0000-0002-1825-0097"  # ORCID's documented example; its checksum passes
 ARTICLE = URIRef(IRIS.article(PMID))
 ROLE = URIRef(IRIS.authorship(PMID, 1))
+AFFILIATION = URIRef(IRIS.authorship_affiliation(PMID, 1, 1))
 PERSON = URIRef(f"https://orcid.org/{ORCID}")
 JOURNAL = URIRef(IRIS.base + "journal/100935490")
 GRANT = URIRef(IRIS.grant("NIH HHS", "R01 GM123"))
@@ -307,6 +308,9 @@ def test_every_declared_pg_term_is_documented(ontology: Graph) -> None:
         ("deletionCount", OWL.DatatypeProperty, PROV.Activity, XSD.integer),
         ("quadCount", OWL.DatatypeProperty, PROV.Activity, XSD.integer),
         ("sha256", OWL.DatatypeProperty, PROV.Entity, XSD.string),
+        ("initials", OWL.DatatypeProperty, PRO.RoleInTime, XSD.string),
+        ("affiliation", OWL.ObjectProperty, PRO.RoleInTime, PG.Affiliation),
+        ("organization", OWL.ObjectProperty, PG.Affiliation, FOAF.Organization),
     ],
 )
 def test_property_declarations(ontology: Graph, term: str, kind: URIRef, domain: URIRef | None, range_: URIRef) -> None:
@@ -557,6 +561,41 @@ BROKEN = [
         "reference-unknown-source",
         "Reference: exactly one pg:citationSource",
         add=[(REFERENCE, PG.citationSource, PG.Crossref)],
+    ),
+    _broken(
+        "affiliation-without-text",
+        "Affiliation: needs exactly one c4o:hasContent",
+        drop=[(AFFILIATION, C4O.hasContent)],
+    ),
+    _broken(
+        "affiliation-without-organization",
+        "Affiliation: needs exactly one pg:organization",
+        drop=[(AFFILIATION, PG.organization)],
+    ),
+    _broken(
+        "affiliation-untyped",
+        "Role: pg:affiliation must point to a pg:Affiliation",
+        drop=[(AFFILIATION, RDF.type)],
+    ),
+    _broken(
+        "role-two-family-names",
+        "Role: at most one schema:familyName",
+        add=[(ROLE, SCHEMA.familyName, Literal("Other"))],
+    ),
+    _broken(
+        "role-initials-as-number",
+        "Role: at most one pg:initials",
+        replace=(ROLE, PG.initials, Literal(1)),
+    ),
+    _broken(
+        "empty-genre",
+        "Article: prism:genre must be the non-empty name",
+        add=[(ARTICLE, PRISM.genre, Literal(""))],
+    ),
+    _broken(
+        "subject-as-iri",
+        "Article: dcterms:subject must be the non-empty name",
+        add=[(ARTICLE, DCTERMS.subject, X.topic)],
     ),
     _broken(
         "grant-without-number",

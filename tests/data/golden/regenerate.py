@@ -25,7 +25,7 @@ from graph.records import Article
 
 GOLDEN = Path(__file__).resolve().parent
 DATA = GOLDEN.parent
-FIXTURES = ("pubmed_full", "pubmed_book", "medline_legacy", "baseline", "update")
+FIXTURES = ("pubmed_full", "pubmed_book", "medline_legacy", "baseline", "update", "pubmed_2013")
 
 
 def golden_lines(xml: Path) -> list[str]:
@@ -41,7 +41,11 @@ def golden_lines(xml: Path) -> list[str]:
 
 
 def main() -> None:
+    import os
+
     import graph
+
+    os.environ.pop("PUBGRAPH_MESH", None)  # golden files name unlinked MeSH terms by name
 
     print(f"mapping from {Path(graph.__file__).parent}", file=sys.stderr)
     for name in FIXTURES:
