@@ -1,8 +1,12 @@
 """Conformance on real PubMed files: every record loads, and the store holds what the XML says.
 
-The expected numbers are counted here independently, with the standard library only
-(``xml.etree.ElementTree`` and ``gzip``), never with lxml or pubgraph's own code. Skipped
-when ``../shared/pubmed-samples`` is absent (a fresh clone outside this setup).
+The expected numbers, and each authorship's byline name and affiliation strings, are read
+here independently, with the standard library only (``xml.etree.ElementTree`` and
+``gzip``), never with lxml or pubgraph's own code. Text is compared exactly, but for the
+one change pubgraph makes on purpose (``graph.records``): XML whitespace (space, tab, CR,
+LF) is stripped at the ends and a run of it inside reads as one space; any other space
+(U+00A0 …) must come through. Skipped when ``../shared/pubmed-samples`` is absent (a fresh
+clone outside this setup).
 """
 
 from __future__ import annotations
@@ -58,6 +62,28 @@ def _orcid(text: str | None) -> str | None:
     return "-".join(compact[i : i + 4] for i in range(0, 16, 4))
 
 
+_XML_SPACE_RUN = re.compile(r"[ \t\r\n]+")
+
+
+def _text(elem: ET.Element | None) -> str:
+    """All the text of ``elem`` (inline markup dropped), XML whitespace squeezed."""
+    if elem is None:
+        return ""
+    return _XML_SPACE_RUN.sub(" ", "".join(elem.itertext())).strip(" \t\r\n")
+
+
+@dataclass(frozen=True)
+class _Byline:
+    """One authorship as the XML prints it: name parts (or group name) and affiliations in order."""
+
+    family: str | None
+    given: str | None
+    initials: str | None
+    suffix: str | None
+    group: str | None
+    affiliations: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class _Record:
     """What one record element should put in the store."""
@@ -66,6 +92,7 @@ class _Record:
     orcids: frozenset[str]
     mesh: frozenset[str]
     cites: frozenset[str]
+    bylines: tuple[_Byline, ...] = ()
 
 
 @dataclass
@@ -98,6 +125,25 @@ def _record_authors(elem: ET.Element) -> list[ET.Element]:
     return [a for alist in lists for a in alist.findall("Author") if a.get("ValidYN") != "N"]
 
 
+def _byline(author: ET.Element, extra: tuple[str, ...] = ()) -> _Byline:
+    def part(tag: str) -> str | None:
+        return _text(author.find(tag)) or None
+
+    # AffiliationInfo since 2014; a bare <Affiliation> in some 2013 records.
+    found = [_text(a) for a in author.findall("AffiliationInfo/Affiliation") + author.findall("Affiliation")]
+    group = part("CollectiveName")
+    tags = () if group else ("LastName", "ForeName", "Initials", "Suffix")
+    names = tuple(part(t) for t in tags) or (None, None, None, None)
+    return _Byline(*names, group, extra + tuple(a for a in found if a))
+
+
+def _bylines(elem: ET.Element, authors: list[ET.Element]) -> tuple[_Byline, ...]:
+    # Before 2014 one <Article><Affiliation> stood for the first author (MEDLINE indexed only that one).
+    article = elem.find("MedlineCitation/Article") if elem.tag == "PubmedArticle" else elem.find("Article")
+    early = _text(article.find("Affiliation")) if article is not None else ""
+    return tuple(_byline(a, (early,) if early and i == 0 else ()) for i, a in enumerate(authors))
+
+
 def _summarise(elem: ET.Element) -> tuple[str, _Record]:
     citation = elem.find("MedlineCitation") if elem.tag == "PubmedArticle" else elem
     if elem.tag == "PubmedBookArticle":
@@ -123,7 +169,7 @@ def _summarise(elem: ET.Element) -> tuple[str, _Record]:
         if cc.get("RefType") == "Cites":
             cited.add(_pmid(cc.findtext("PMID")))
     cites = frozenset(c for c in cited if c is not None and c != pmid)
-    return pmid, _Record(len(authors), frozenset(orcids), frozenset(mesh), cites)
+    return pmid, _Record(len(authors), frozenset(orcids), frozenset(mesh), cites, _bylines(elem, authors))
 
 
 def expected_counts(path: Path) -> _Expected:
@@ -172,6 +218,47 @@ def store_count(name: str, store: Path) -> int:
     return int(term.value)
 
 
+BYLINE_QUERY = """
+SELECT ?pmid ?n ?name ?family ?given ?initials ?suffix ?group WHERE {
+  ?article foaf:isPrimaryTopicOf ?page ; fabio:hasPubMedId ?pmid ; pro:isDocumentContextFor ?role .
+  ?role schema:position ?n ; pro:isHeldBy ?agent .
+  OPTIONAL { ?role schema:name ?name }
+  OPTIONAL { ?role schema:familyName ?family }
+  OPTIONAL { ?role schema:givenName ?given }
+  OPTIONAL { ?role pg:initials ?initials }
+  OPTIONAL { ?role schema:honorificSuffix ?suffix }
+  BIND(EXISTS { ?agent a foaf:Person } AS ?person)
+  BIND(IF(?person, ?none, ?name) AS ?group)
+}"""
+
+AFFILIATION_QUERY = """
+SELECT ?pmid ?n ?k ?text WHERE {
+  ?article foaf:isPrimaryTopicOf ?page ; fabio:hasPubMedId ?pmid ; pro:isDocumentContextFor ?role .
+  ?role schema:position ?n ; pg:affiliation ?affiliation .
+  ?affiliation schema:position ?k ; c4o:hasContent ?text .
+}"""
+
+
+def store_bylines(store: Path) -> dict[tuple[str, int], _Byline]:
+    """Each authorship's byline as the store holds it, by (PMID, position)."""
+    affiliations: dict[tuple[str, int], dict[int, str]] = {}
+    for pmid, n, k, text in run_query(AFFILIATION_QUERY, store).rows:
+        assert pmid is not None and n is not None and k is not None and text is not None
+        slot = affiliations.setdefault((pmid.value, int(n.value)), {})
+        assert int(k.value) not in slot, f"PMID {pmid.value}, author {n.value}: two affiliations at {k.value}"
+        slot[int(k.value)] = text.value
+    found = {}
+    for pmid, n, _name, *parts in run_query(BYLINE_QUERY, store).rows:
+        assert pmid is not None and n is not None
+        key = (pmid.value, int(n.value))
+        assert key not in found, f"PMID {key[0]}, author {key[1]}: two values of a name part"
+        texts = affiliations.get(key, {})
+        assert sorted(texts) == list(range(1, len(texts) + 1))
+        values = [term.value if term is not None else None for term in parts]
+        found[key] = _Byline(*values, tuple(texts[k] for k in sorted(texts)))
+    return found
+
+
 # ------------------------------------------------------------------ tests
 
 
@@ -207,6 +294,22 @@ def test_store_counts_match_the_xml(sample: Path, tmp_path: Path) -> None:
         found["orcids"],
     )
     assert stats["MeSH headings assigned"] == found["mesh"]
+
+
+def test_each_authorship_says_what_its_xml_says(sample: Path, tmp_path: Path) -> None:
+    """Byline name (family, given, initials, suffix; or the group's name) and affiliation
+    strings in order, per authorship, exactly as the XML prints them."""
+    expected = {
+        (pmid, n): byline
+        for pmid, record in expected_counts(sample).state.items()
+        for n, byline in enumerate(record.bylines, start=1)
+    }
+    store = tmp_path / "store"
+    graph.build([sample], store, jobs=1)
+    found = store_bylines(store)
+    assert set(found) == set(expected)
+    wrong = {key: (found[key], value) for key, value in expected.items() if found[key] != value}
+    assert not wrong, f"{len(wrong)} of {len(expected)} authorships differ, e.g. {next(iter(wrong.items()))}"
 
 
 def test_nquads_output_parses_back(sample: Path, tmp_path: Path) -> None:
