@@ -261,10 +261,10 @@ def test_coauthors_merge_orcid_holders_across_records(kg: Engines) -> None:
 
 def test_author_articles(kg: Engines) -> None:
     rows = kg.saved("author-articles", name="0000-0002-1825-0097")
-    assert _column(rows, "pmid", "year", "position") == [
-        ("30000004", "2018", "1"),
-        ("30000002", "2016", "2"),
-        ("30000001", "2015", "1"),
+    assert _column(rows, "pmid", "year", "position", "author") == [
+        ("30000004", "2018", "1", "Josiah Carberry"),
+        ("30000002", "2016", "2", "J Carberry"),  # each article's byline, not one of the person's names
+        ("30000001", "2015", "1", "Josiah Carberry"),
     ]
 
 

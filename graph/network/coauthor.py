@@ -5,7 +5,8 @@ authorship unless the record gave a valid ORCID iD. People are merged across rec
 this rule, applied to the authorships of the loaded articles in order of PMID and byline:
 
 1. Authorships carrying the same ORCID iD are one person.
-2. Other authorships are compared by **normalised name**: family name folded to lower-case
+2. Other authorships are compared by **normalised name** (the byline's, as the record prints
+   it on the authorship): family name folded to lower-case
    ASCII letters, plus the first initial of the given name ("Müller-Lyer, Anna" and
    "Muller Lyer A" are both ``mullerlyer a``).
 3. Two authorships with the same normalised name are one person when they also share
@@ -131,14 +132,15 @@ def coauthor_network(
 
 def _authorships(kg: KnowledgeStore, articles: dict[str, dict[str, object]]) -> list[_Authorship]:
     people = typed(kg, "foaf:Person")
-    names, families, givens = (by_subject(kg, p) for p in ("foaf:name", "foaf:familyName", "foaf:givenName"))
+    # Names as each byline prints them: a shared ORCID person gathers every record's spelling.
+    names, families, givens = (by_subject(kg, p) for p in ("schema:name", "schema:familyName", "schema:givenName"))
     organizations = by_subject(kg, "pro:relatesToOrganization")
     found = []
     for article, byline in bylines(kg, articles).items():
         for position, (role, agent) in enumerate(byline, start=1):
             if agent not in people:
                 continue
-            name, family, given = (min(v) if (v := m.get(agent)) else None for m in (names, families, givens))
+            name, family, given = (min(v) if (v := m.get(role)) else None for m in (names, families, givens))
             orcid = agent[len(_ORCID) :] if agent.startswith(_ORCID) else None
             written = name or " ".join(p for p in (given, family) if p) or "unnamed"
             authorship = _Authorship(article, position, agent, written, normalised_name(family, given, name), orcid)
