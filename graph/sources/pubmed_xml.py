@@ -193,7 +193,7 @@ def _flat(elem: etree._Element | None) -> str:
 
 
 def _squeeze(text: str) -> str:
-    """``text`` without XML whitespace at its ends, a run of it inside as one space.
+    r"""``text`` without XML whitespace at its ends, a run of it inside as one space.
 
     Other spaces are content: ``6\u00a0weeks`` stays as PubMed wrote it.
 
