@@ -43,10 +43,11 @@ def shared_samples() -> Path:
     return SHARED_SAMPLES
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Debian's headless Chromium driven by Playwright, launched as pubgraph's PNG writer
-    launches it (offline flags); skipped when either is missing."""
+    launches it (offline flags); skipped when either is missing. Module-scoped: Playwright's
+    sync API runs one driver at a time in a process, and ``render -o map.png`` starts its own."""
     from graph.render.png import CHROMIUM_ARGS, chromium_path
 
     playwright_api = pytest.importorskip(
