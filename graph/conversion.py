@@ -40,6 +40,7 @@ from .model import Iris, Seen, article_nquads
 from .processes import die_with_parent
 from .records import Deletion, Record
 from .sources import read_chunks, read_piece, read_records
+from .sources._mesh_names import MeshLinks
 
 __all__ = ["Converter", "Piece", "convert_records", "counted_events"]
 
@@ -68,6 +69,7 @@ class Piece:
     position: int = 0  # bytes of the input file read when this piece was cut
     data: bytes | None = None
     compressed: bool = False
+    unlinked: int = 0  # MeSH names without a UI (pieces of one file add up to one warning)
 
     def text(self) -> str:
         """The output as text (decompressed if need be)."""
@@ -204,15 +206,20 @@ class Converter:
             indices = itertools.repeat(-1)
         pending: deque[tuple[Future[Piece], int]] = deque()
         settings = (path, self.base, self.triples, self.compress, target, generation)
+        links = MeshLinks({})  # the pieces' counts of MeSH names without a UI, for one warning
         try:
             for (chunk, line_offset, position), index in zip(chunks, indices, strict=False):
                 pending.append((self._pool.submit(_convert_chunk, index, chunk, line_offset, *settings), position))
                 while len(pending) >= 2 * self._workers:  # bounds memory: pieces in flight
                     future, at = pending.popleft()
-                    yield replace(future.result(), position=at)
+                    piece = future.result()
+                    links.unlinked += piece.unlinked
+                    yield replace(piece, position=at)
             while pending:
                 future, at = pending.popleft()
-                yield replace(future.result(), position=at)
+                piece = future.result()
+                links.unlinked += piece.unlinked
+                yield replace(piece, position=at)
         except BaseException as err:
             self._turns.abandon()
             for future, _ in pending:
@@ -225,6 +232,7 @@ class Converter:
             raise
         if out is not None:
             out.seek(0, os.SEEK_END)  # past what the workers wrote
+        links.warn(path)
 
 
 def convert_records(
@@ -359,9 +367,10 @@ def _convert_chunk(
         _WORKER.update(seen=Seen(), generation=generation)
     buffer: _PieceBuffer = _WORKER["buffer"]
     buffer.clear()
+    links = MeshLinks()
     try:
         events, quads = convert_records(
-            read_piece(chunk, path, line_offset), base, triples, _WORKER["seen"], buffer.append
+            read_piece(chunk, path, line_offset, links), base, triples, _WORKER["seen"], buffer.append
         )
     except BaseException:
         if target is not None:
@@ -369,13 +378,13 @@ def _convert_chunk(
         raise
     del chunk
     if target is None:
-        return Piece(events, quads, data=buffer.contents(compress), compressed=compress)
+        return Piece(events, quads, data=buffer.contents(compress), compressed=compress, unlinked=links.unlinked)
     if compress:
         data = buffer.contents(compress)
         _write_at(target, data, turns.take(index, len(data)))
     else:
         buffer.place(target, turns.take(index, buffer.size))
-    return Piece(events, quads, compressed=compress)
+    return Piece(events, quads, compressed=compress, unlinked=links.unlinked)
 
 
 class _PieceBuffer:

@@ -12,10 +12,14 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, UnknownFormatError
 from ..records import Record
 from ._io import open_input, peek, raw_position, read_errors
+
+if TYPE_CHECKING:
+    from ._mesh_names import MeshLinks
 
 __all__ = ["SOURCES", "expand_inputs", "guess_format", "read_chunks", "read_piece", "read_records"]
 
@@ -97,9 +101,10 @@ def _pieces(path: Path, split: Callable[..., Iterator[tuple[bytes, int]]]) -> It
             yield piece, line_offset, raw_position(stream)
 
 
-def read_piece(piece: bytes, path: Path, line_offset: int, fmt: str = "pubmed-xml") -> Iterator[Record]:
-    """The records of one piece made by :func:`read_chunks`."""
-    yield from _module(fmt).read(io.BytesIO(piece), path, line_offset)
+def read_piece(piece: bytes, path: Path, line_offset: int, links: MeshLinks) -> Iterator[Record]:
+    """The records of one piece made by :func:`read_chunks` (PubMed XML); MeSH names left
+    without a UI are counted in ``links``, for one warning for the whole file."""
+    yield from _module("pubmed-xml").read(io.BytesIO(piece), path, line_offset, links=links)
 
 
 def read_records(

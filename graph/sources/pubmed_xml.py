@@ -71,13 +71,14 @@ def sniff(head: bytes) -> bool:
     return any(root.encode() in head for root in ROOTS)
 
 
-def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]:
+def read(stream: BinaryIO, path: Path, line_offset: int = 0, *, links: MeshLinks | None = None) -> Iterator[Record]:
     """Yield the records of one PubMed XML stream, in document order.
 
     ``path`` is used in error messages only; ``line_offset`` is added to the line numbers
     they give (for chunks cut out of a larger document by :func:`split`). Every record
     before a fault in the XML is yielded before the :class:`~graph.errors.InputError`
-    that names the fault's line.
+    that names the fault's line. MeSH names left without a UI are warned about at the
+    end, unless the caller gives ``links`` to count them (a piece of a larger file).
 
     >>> import io
     >>> xml = b"<PubmedArticleSet><DeleteCitation><PMID>7</PMID></DeleteCitation></PubmedArticleSet>"
@@ -94,7 +95,7 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
         load_dtd=False,
         huge_tree=True,
     )
-    reading = _Reading(path, line_offset)
+    reading = _Reading(path, line_offset, links)
     block = without_external_dtd(stream.read(_FEED_SIZE))
     while True:
         try:
@@ -110,7 +111,8 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
             break
         block = stream.read(_FEED_SIZE)
     check_root(reading.root, path)
-    reading.links.warn(path)
+    if links is None:
+        reading.links.warn(path)
 
 
 _FEED_SIZE = 64 << 10
@@ -119,12 +121,12 @@ _FEED_SIZE = 64 << 10
 class _Reading:
     """What one read has got to: the records' events in, the context of errors out."""
 
-    def __init__(self, path: Path, line_offset: int) -> None:
+    def __init__(self, path: Path, line_offset: int, links: MeshLinks | None = None) -> None:
         self.path, self.line_offset = path, line_offset
+        self.links = links if links is not None else MeshLinks()
         self.root: etree._Element | None = None
         self.last_pmid: str | None = None
         self.opened: etree._Element | None = None  # the record being read
-        self.links = MeshLinks()
 
     def records(self, events: Iterator[tuple[str, etree._Element]]) -> Iterator[Record]:
         path = self.path

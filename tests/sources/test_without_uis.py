@@ -190,3 +190,25 @@ def test_non_breaking_spaces_are_kept(no_mesh: None) -> None:
     assert text.title.startswith("Spinal hemangiopericytoma after 6\u00a0weeks")
     assert text.title.endswith("with unknown publication types.")  # continuation joined by one space
     assert (text.authors[1].given, text.authors[1].initials, text.authors[1].suffix) == ("J\u00a0Ko", "JK", "Jr")
+
+
+def test_a_file_converted_in_parallel_pieces_warns_once_with_the_whole_count(
+    no_mesh: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph import conversion
+    from graph.conversion import Converter
+
+    text = XML.read_text(encoding="utf-8")
+    start, end = text.index("<PubmedArticle>"), text.rindex("</PubmedArticle>") + len("</PubmedArticle>")
+    copies = 1_500  # ~7 MB: several pieces of read_chunks' 2 MiB
+    record = text[start:end]
+    body = "\n".join(record.replace('"1">2300000', f'"1">{n + 1}0000') for n in range(copies))
+    big = tmp_path / "big-2013.xml"
+    big.write_text(text[:start] + body + text[end:], encoding="utf-8")
+    monkeypatch.setattr(conversion, "_PARALLEL_MIN_BYTES", 0)
+    with warnings.catch_warnings(record=True) as caught, Converter(Iris().base, jobs=2) as converter:
+        warnings.simplefilter("always")
+        pieces = list(converter.pieces(big))
+    assert len(pieces) > 2
+    messages = [str(w.message) for w in caught if issubclass(w.category, MeshNamesWarning)]
+    assert _count(messages) == 13 * copies
