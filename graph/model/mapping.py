@@ -535,39 +535,33 @@ def _label(out: _Out, term: str, label: str, cls: str) -> None:
 
 
 def _subjects(emit: Emit, out: _Out, s: str, article: Article) -> None:
-    uis = _MESH_UIS
     for heading in article.mesh_headings:
         _heading(out, s, heading)
     for concept in article.supplementary_concepts:
-        ui = concept.ui if concept.ui in uis else _mesh_ui(concept.ui)
-        if ui is None:
-            if concept.name:
-                emit(s, DCTERMS.subject, literal(concept.name))
-            continue
-        term = f"<{MESH}{ui}>"
-        emit(s, _SUBJECT_TERM, term)
-        _label(out, term, concept.name, MESHV.SupplementaryConceptRecord)
+        concept_kind = MESHV.SupplementaryConceptRecord
+        _mesh_term(emit, out, s, concept.ui, concept.name, _SUBJECT_TERM, DCTERMS.subject, concept_kind)
     for chemical in article.chemicals:
-        ui = chemical.ui if chemical.ui in uis else _mesh_ui(chemical.ui)
-        if ui is None:
-            if chemical.name:
-                emit(s, DCTERMS.subject, literal(chemical.name))
-            continue
-        term = f"<{MESH}{ui}>"
-        emit(s, CITO.discusses, term)
-        kind = MESHV.Descriptor if ui.startswith("D") else MESHV.SupplementaryConceptRecord
-        _label(out, term, chemical.name, kind)
+        _mesh_term(emit, out, s, chemical.ui, chemical.name, CITO.discusses, DCTERMS.subject)
     for keyword in article.keywords:
         emit(s, PRISM.keyword, literal(keyword.text))
     for pt in article.publication_types:
-        ui = pt.ui if pt.ui in uis else _mesh_ui(pt.ui)
-        if ui is None:
-            if pt.name:
-                emit(s, PRISM.genre, literal(pt.name))
-            continue
-        term = f"<{MESH}{ui}>"
-        emit(s, DCTERMS.type, term)
-        _label(out, term, pt.name, MESHV.PublicationType)
+        _mesh_term(emit, out, s, pt.ui, pt.name, DCTERMS.type, PRISM.genre, MESHV.PublicationType)
+
+
+def _mesh_term(
+    emit: Emit, out: _Out, s: str, ui: str | None, name: str, predicate: str, fallback: str, kind: str = ""
+) -> None:
+    """``s predicate`` the MeSH term of ``ui``, labelled ``name`` (a ``kind``: by default a
+    descriptor or a supplementary concept, as the UI says); with no valid UI, the name as
+    a ``fallback`` literal."""
+    ui = ui if ui in _MESH_UIS else _mesh_ui(ui)
+    if ui is None:
+        if name:
+            emit(s, fallback, literal(name))
+        return
+    term = f"<{MESH}{ui}>"
+    emit(s, predicate, term)
+    _label(out, term, name, kind or (MESHV.Descriptor if ui[0] == "D" else MESHV.SupplementaryConceptRecord))
 
 
 def _heading(out: _Out, s: str, heading: MeshHeading) -> None:
