@@ -1,5 +1,5 @@
-"""Helpers for the endpoint tests: raw HTTP with any Host header, and the worker processes
-a server runs, read from /proc."""
+"""Helpers for the endpoint tests: raw HTTP with any Host header; and, for every test that
+stops processes, the children a process runs, read from /proc."""
 
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from conftest import DATA, article_xml, delete_xml, pubmed_document
+from endpoint_helpers import children
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import RdfFormat, parse
@@ -403,19 +404,6 @@ def test_self_contained_output_describes_shared_nodes_in_every_file(
         assert not shared & second  # without: what the first file described is left out
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the worker processes in /proc")
 def test_a_worker_that_dies_gives_one_error_line_and_no_output(
     big: tuple[Path, list[str], int], tmp_path: Path
@@ -424,7 +412,7 @@ def test_a_worker_that_dies_gives_one_error_line_and_no_output(
     command = [sys.executable, "-m", "graph", "convert", str(big[0]), "-o", str(output), "--jobs", "2"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
-    while not (workers := _children(process.pid)) and process.poll() is None and time.monotonic() < deadline:
+    while not (workers := sorted(children(process.pid))) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     assert workers, "the conversion ended before a worker could be found"
     os.kill(workers[0], signal.SIGKILL)

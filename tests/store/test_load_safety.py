@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 from conftest import article_xml, run_cli, write_xml
+from endpoint_helpers import gone, wait_for
 
 import graph
 from graph.endpoint import serve
@@ -233,18 +233,7 @@ def test_killing_a_parallel_build_leaves_no_worker_running(tmp_path: Path) -> No
     assert done.returncode == -signal.SIGKILL
     workers = [int(pid) for pid in pids_file.read_text().split()]
     assert len(workers) == 2
-    deadline = time.monotonic() + 10
-    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not [pid for pid in workers if _alive(pid)]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0]
-    except (FileNotFoundError, IndexError):
-        return False
-    return state != "Z"  # a zombie has ended; it waits for init to collect it
+    assert wait_for(lambda: all(gone(pid) for pid in workers), within=10)
 
 
 # -- where builds may write -------------------------------------------------------------
