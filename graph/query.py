@@ -1,19 +1,20 @@
-"""Running SPARQL over the store and writing results as table, CSV, TSV or JSON.
+"""Running SPARQL over the store and writing results as table, CSV, TSV, JSON or XML.
 
-CSV, TSV and JSON follow the W3C SPARQL 1.1 result formats (CSV: plain values; TSV:
-terms in N-Triples syntax; JSON: ``application/sparql-results+json``), so other tools
-read them. The table is for people: prefixed names, long values cut.
+CSV, TSV, JSON and XML are the W3C SPARQL 1.1 result formats, written by pyoxigraph's own
+serializers (:mod:`graph.results`), so other tools read them. The table is for people:
+prefixed names, long values cut. :meth:`QueryResult.to_dataframe` and
+:meth:`QueryResult.to_rdflib` hand an answer to pandas or rdflib.
 """
 
 from __future__ import annotations
 
-import csv
-import json
+import logging
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import pyoxigraph as ox
 
@@ -21,11 +22,15 @@ from .errors import QueryError
 from .model.namespaces import PREFIXES
 from .store.oxigraph import KnowledgeStore
 
+if TYPE_CHECKING:
+    import pandas
+    import rdflib
+
 __all__ = ["RESULT_FORMATS", "QueryResult", "check_query", "run_query", "write_result"]
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,18 @@ class QueryResult:
             for row in self.rows
         ]
 
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame with typed columns; see :func:`graph.frames.result_frame`."""
+        from .frames import result_frame
+
+        return result_frame(self)
+
+    def to_rdflib(self) -> rdflib.Graph:
+        """A CONSTRUCT or DESCRIBE answer as an in-memory rdflib Graph; see :func:`graph.rdflib_views.result_graph`."""
+        from .rdflib_views import result_graph
+
+        return result_graph(self)
+
 
 def run_query(sparql: str, store: KnowledgeStore | Path | str | None = None) -> QueryResult:
     """Run ``sparql`` (common prefixes predeclared; all named graphs as default graph).
@@ -73,10 +90,14 @@ def run_query(sparql: str, store: KnowledgeStore | Path | str | None = None) -> 
     False
     """
     check_query(sparql)
+    started = time.perf_counter()
     if isinstance(store, KnowledgeStore):
-        return _collect(_answer(store, sparql))
-    with KnowledgeStore.open(store, read_only=True) as kg:
-        return _collect(_answer(kg, sparql))
+        result = _collect(_answer(store, sparql))
+    else:
+        with KnowledgeStore.open(store, read_only=True) as kg:
+            result = _collect(_answer(kg, sparql))
+    _log.info("%s query answered in %.3f s", result.kind, time.perf_counter() - started)
+    return result
 
 
 def _answer(kg: KnowledgeStore, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
@@ -249,66 +270,26 @@ _BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 
 
 def write_result(result: QueryResult, fmt: str, out: TextIO, *, width: int = 60) -> None:
-    """Write ``result`` to ``out`` in ``fmt`` (one of :data:`RESULT_FORMATS`)."""
+    """Write ``result`` to ``out`` in ``fmt`` (one of :data:`RESULT_FORMATS`).
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_result(QueryResult(("n",), ((ox.Literal("7"),),)), "tsv", out)
+    >>> out.getvalue()
+    '?n\\n"7"\\n'
+    """
     if fmt not in RESULT_FORMATS:
         raise QueryError(f"unknown result format {fmt!r}; use one of {', '.join(RESULT_FORMATS)}")
-    if result.kind == "ask":
-        _write_boolean(result.boolean is True, fmt, out)
-    elif result.kind == "graph":
+    if result.kind == "graph":
         out.writelines(f"{triple} .\n" for triple in result.triples)
-    elif fmt == "json":
-        _write_json(result, out)
-    elif fmt == "table":
+    elif fmt != "table":
+        from .results import result_bytes
+
+        out.write(result_bytes(result, fmt).decode("utf-8"))
+    elif result.kind == "ask":
+        out.write("true\n" if result.boolean else "false\n")
+    else:
         _write_table(result, out, width)
-    else:
-        _write_delimited(result, out, fmt)
-
-
-def _write_boolean(value: bool, fmt: str, out: TextIO) -> None:
-    if fmt == "json":
-        json.dump({"head": {}, "boolean": value}, out)
-        out.write("\n")
-    else:
-        out.write("true\n" if value else "false\n")
-
-
-def _write_delimited(result: QueryResult, out: TextIO, fmt: str) -> None:
-    if fmt == "csv":
-        writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, as SPARQL CSV requires
-        writer.writerow(result.variables)
-        writer.writerows([("" if t is None else term_text(t)) for t in row] for row in result.rows)
-        return
-    out.write("\t".join(f"?{name}" for name in result.variables) + "\n")
-    for row in result.rows:
-        out.write("\t".join("" if t is None else str(t) for t in row) + "\n")
-
-
-def _json_term(term: Term) -> dict[str, str]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        item = {"type": "literal", "value": term.value}
-        if term.language:
-            item["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            item["datatype"] = term.datatype.value
-        return item
-    return {"type": "triple", "value": str(term)}
-
-
-def _write_json(result: QueryResult, out: TextIO) -> None:
-    bindings = [
-        {name: _json_term(term) for name, term in zip(result.variables, row, strict=True) if term is not None}
-        for row in result.rows
-    ]
-    json.dump(
-        {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}},
-        out,
-        ensure_ascii=False,
-    )
-    out.write("\n")
 
 
 def _write_table(result: QueryResult, out: TextIO, width: int) -> None:

@@ -3,7 +3,8 @@ answered by any SPARQL 1.1 Protocol endpoint.
 
 The query is POSTed form-encoded (SPARQL 1.1 Protocol §2.1.2, so long queries fit) with
 pubgraph's prefixes added when the query does not declare them. SELECT and ASK answers are
-read from SPARQL JSON results, CONSTRUCT and DESCRIBE from N-Triples or Turtle, into a
+read from SPARQL JSON, XML or TSV results by pyoxigraph's parser (Virtuoso's older JSON
+terms by our own), CONSTRUCT and DESCRIBE from N-Triples or Turtle, into a
 :class:`~graph.query.QueryResult`, so :func:`~graph.query.write_result` prints them
 exactly as it prints local results.
 """
@@ -25,15 +26,25 @@ from .http import RetryNotice, RetryPolicy
 from .model.namespaces import PREFIXES
 from .query import QueryResult, Term
 from .redact import redact_url, redacting
+from .results import parse_results
 from .store.remote._http import HTTPStatusError, Remote, patient_session
 from .store.remote.auth import Credentials
 
 __all__ = ["ACCEPT", "parse_json_results", "query_remote", "run_remote_query", "with_prefixes"]
 
 #: What we ask for: SPARQL JSON results for SELECT/ASK, N-Triples or Turtle for graphs.
-ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, application/rdf+xml;q=0.5"
+ACCEPT = (
+    "application/sparql-results+json, application/n-triples;q=0.9, application/sparql-results+xml;q=0.9, "
+    "text/turtle;q=0.8, text/tab-separated-values;q=0.7, application/rdf+xml;q=0.5"
+)
 _PREFIX_RE = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:\s*<", re.IGNORECASE)
 _JSON_TYPES = ("application/sparql-results+json", "application/json")
+_RESULT_TYPES = {
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/tab-separated-values": "tsv",
+}
 
 
 def with_prefixes(sparql: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
@@ -109,7 +120,14 @@ def _form(sparql: str) -> bytes:
 def _result(response: requests.Response, endpoint: str) -> QueryResult:
     media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if media in _JSON_TYPES:
-        return parse_json_results(response.content)
+        return _json_results(response.content)
+    if media in _RESULT_TYPES:
+        try:
+            return parse_results(response.content, _RESULT_TYPES[media])
+        except SyntaxError as err:
+            raise RemoteError(
+                f"{endpoint} answered with invalid SPARQL {_RESULT_TYPES[media].upper()} results: {err}"
+            ) from err
     rdf = ox.RdfFormat.from_media_type(media) if media else None
     if rdf is None:
         raise RemoteError(f"{endpoint} answered with {media or 'no content type'}, not SPARQL JSON results or RDF")
@@ -117,6 +135,15 @@ def _result(response: requests.Response, endpoint: str) -> QueryResult:
         return QueryResult(triples=tuple(quad.triple for quad in ox.parse(response.content, format=rdf)))
     except SyntaxError as err:
         raise RemoteError(f"{endpoint} answered with invalid {rdf.name}: {err}") from err
+
+
+def _json_results(data: bytes) -> QueryResult:
+    """SPARQL JSON results by pyoxigraph's parser; what it refuses (Virtuoso's
+    ``typed-literal`` terms and ``nodeID://`` blank nodes, cut answers) by ours."""
+    try:
+        return parse_results(data, "json")
+    except SyntaxError:
+        return parse_json_results(data)
 
 
 def parse_json_results(data: bytes) -> QueryResult:
