@@ -8,13 +8,20 @@
 - :class:`PatientAdapter`: a transport that gives up on a body that does not arrive
   whole in time, since requests' read time-out bounds each wait, not the answer;
 - :class:`RetryNotice`: the notice a client hands its ``on_retry`` callback before it
-  waits, so the CLI can show retries as they happen (the library never prints).
+  waits, so the CLI can show retries as they happen (the library never prints);
+  :func:`announce_retry` logs it and hands it on.
+
+Requests and retries are logged on the ``graph.http`` logger: every request sent (method,
+URL without its query string, which may hold an API key, status and seconds) at DEBUG,
+every retry at INFO.
 """
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -30,6 +37,7 @@ __all__ = [
     "PatientAdapter",
     "RetryNotice",
     "RetryPolicy",
+    "announce_retry",
     "classify",
     "retry_after_seconds",
 ]
@@ -38,6 +46,7 @@ __all__ = [
 TRANSIENT_STATUS = frozenset({429, 502, 503, 504})
 _CHUNK = 1 << 16
 _NOT_URLS = (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema)
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +123,17 @@ class RetryNotice:
         return (
             f"retrying {self.what} in {_seconds(self.delay)} s: {self.reason} (attempt {self.attempt}/{self.attempts})"
         )
+
+
+def announce_retry(notice: RetryNotice, on_retry: Callable[[RetryNotice], None] | None) -> None:
+    """Log ``notice`` (INFO, on ``graph.http``), then hand it to ``on_retry`` if there is one.
+
+    >>> announce_retry(RetryNotice("esearch", 1.0, "HTTP 503", 2, 4), print)
+    retrying esearch in 1 s: HTTP 503 (attempt 2/4)
+    """
+    _log.info("%s", notice)
+    if on_retry is not None:
+        on_retry(notice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,10 +224,32 @@ class PatientAdapter(HTTPAdapter):
         self.total = total
 
     def send(self, request: requests.PreparedRequest, stream: bool = False, **kwargs: Any) -> requests.Response:  # type: ignore[override]
-        response = super().send(request, stream=True, **kwargs)
-        if not stream:
-            _read_within(response, self.total)
+        started = time.perf_counter()
+        try:
+            response = super().send(request, stream=True, **kwargs)
+            if not stream:
+                _read_within(response, self.total)
+        except Exception as err:
+            _log.debug("%s %s failed after %.3f s: %s", request.method, _shown(request.url), _elapsed(started), err)
+            raise
+        _log.debug(
+            "%s %s -> %d in %.3f s", request.method, _shown(request.url), response.status_code, _elapsed(started)
+        )
         return response
+
+
+def _elapsed(started: float) -> float:
+    return time.perf_counter() - started
+
+
+def _shown(url: str | None) -> str:
+    """``url`` as a log may show it: no user-info, no query string (keys travel there).
+
+    >>> _shown("https://me:pw@eutils.example.org/esearch.fcgi?term=x&api_key=secret")
+    'https://eutils.example.org/esearch.fcgi'
+    """
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.hostname or ''}{f':{parts.port}' if parts.port else ''}{parts.path}"
 
 
 def _read_within(response: requests.Response, total: float) -> None:

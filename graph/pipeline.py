@@ -7,6 +7,7 @@ optional :class:`Progress` object, which the CLI renders as progress bars.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import shutil
 import time
@@ -37,6 +38,9 @@ __all__ = [
     "convert",
     "sample_files",
 ]
+
+
+_log = logging.getLogger(__name__)
 
 
 class Progress(Protocol):
@@ -262,12 +266,14 @@ def build(
     target = store_path(store)
     fresh = not target.exists()
     try:
-        return _build(files, target, iris, jobs, progress, started)
+        summary = _build(files, target, iris, jobs, progress, started)
     except BaseException:
         if fresh:  # a failed first build leaves nothing behind
             shutil.rmtree(target, ignore_errors=True)
             Checkpoint(target).discard()
         raise
+    _log.info("built %s from %d file(s) in %.2f s: %d quads", target, len(files), summary.seconds, summary.store_quads)
+    return summary
 
 
 def _build(
@@ -301,11 +307,16 @@ def _build_file(
             f"{staging}: staging {path} failed ({err.strerror or err}); the store is unchanged: "
             "fix the cause (free space?) and re-run the same command"
         ) from err
+    _log.info(
+        "%s: %d records and %d quads converted in %.2f s", path, summary.records, summary.quads, time.time() - began
+    )
     if progress:
         progress.loading(path, summary.quads)
+    loading = time.perf_counter()
     with kg.guarded(str(path)):
         kg.apply(staged, replaced)
         kg.add_quads(load_activity_nquads(kg.iris, summary, began, time.time()))
+    _log.info("%s: loaded into %s in %.2f s", path, kg.path or "memory", time.perf_counter() - loading)
     staged.unlink()
     if progress:
         progress.file_done(summary)

@@ -23,6 +23,7 @@ itself, which changes every time.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import threading
@@ -39,7 +40,7 @@ import requests
 from lxml import etree
 
 from ..errors import EutilsError
-from ..http import PatientAdapter, RetryNotice, RetryPolicy, classify
+from ..http import PatientAdapter, RetryNotice, RetryPolicy, announce_retry, classify
 from ..identifiers import normalize_pmid
 from ..redact import redact, redacting
 
@@ -73,6 +74,7 @@ _SET_HEADER = "X-Pubgraph-Set"
 _IDENTITY = frozenset({"api_key", "email", "tool"})
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 _ROOT_OPEN_RE = re.compile(rb"<PubmedArticleSet\b[^>]*?(/?)>")
+_log = logging.getLogger(__name__)
 
 
 class RateLimiter:
@@ -451,9 +453,8 @@ class EutilsClient:
 
     def _wait(self, utility: str, attempt: int, retry_after: str | None, problem: str) -> None:
         delay = self.retry.delay(attempt, retry_after)
-        if self.on_retry is not None:
-            notice = RetryNotice(utility, delay, redact(problem, self.secrets), attempt + 2, self.retry.attempts)
-            self.on_retry(notice)
+        notice = RetryNotice(utility, delay, redact(problem, self.secrets), attempt + 2, self.retry.attempts)
+        announce_retry(notice, self.on_retry)
         time.sleep(delay)
 
     def _send(
@@ -468,6 +469,8 @@ class EutilsClient:
 
     def _count(self, utility: str, response: requests.Response) -> None:
         from_cache = bool(getattr(response, "from_cache", False))
+        if from_cache:
+            _log.debug("%s answered from the cache %s", utility, self.cache_path)
         with self._lock:
             (self.cached if from_cache else self.requests)[utility] += 1
         if self.on_response is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import requests
 
 from ...errors import PayloadTooLargeError, RemoteAuthError, RemoteError, RemoteUnavailableError
-from ...http import Failure, PatientAdapter, RetryNotice, RetryPolicy, classify
+from ...http import Failure, PatientAdapter, RetryNotice, RetryPolicy, announce_retry, classify
 from ...redact import redact, redact_url, redacting
 
 __all__ = ["HTTPStatusError", "Remote", "RetryPolicy", "TooLarge", "patient_session", "redact", "redact_url"]
@@ -132,8 +132,7 @@ class Remote:
     def _wait(self, where: str, attempt: int, retry_after: str | None, reason: str) -> None:
         self.retries_done += 1
         delay = self.retry.delay(attempt, retry_after)
-        if self.on_retry is not None:
-            self.on_retry(RetryNotice(where, delay, self.mask(reason), attempt + 2, self.retry.attempts))
+        announce_retry(RetryNotice(where, delay, self.mask(reason), attempt + 2, self.retry.attempts), self.on_retry)
         self.sleep(delay)
 
     def _checked(self, response: requests.Response, method: str, url: str) -> requests.Response:
