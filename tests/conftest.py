@@ -29,10 +29,12 @@ CliResult = tuple[int, str, str]
 
 
 @pytest.fixture(autouse=True)
-def _no_user_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests see the default base IRI and store, whatever the developer's shell exports."""
+def _no_user_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests see the default base IRI and store, whatever the developer's shell exports,
+    and keep E-utilities answers out of the user's own cache directory."""
     for name in ("PUBGRAPH_BASE", "PUBGRAPH_STORE"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PUBGRAPH_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "user-cache"))
 
 
 @pytest.fixture

@@ -38,9 +38,8 @@ DEMO_PMID = "28993889"
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("output/cache"),
-    show_default=True,
-    help="With --query: where raw E-utilities responses are kept.",
+    help="With --query: where raw E-utilities responses are kept "
+    "[default: $PUBGRAPH_CACHE_DIR, else the user cache directory, e.g. ~/.cache/pubgraph].",
 )
 @click.option("--refresh", is_flag=True, help="With --query: ask NCBI again instead of answering from the cache.")
 def build_command(
@@ -52,7 +51,7 @@ def build_command(
     api_key: str | None,
     email: str | None,
     eutils_url: str | None,
-    cache_dir: Path,
+    cache_dir: Path | None,
     refresh: bool,
 ) -> None:
     """Load PubMed files or directories, or the hits of a PubMed search, into the store.

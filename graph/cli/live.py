@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from ..http import RetryNotice
 from ..live import HarvestSummary, fetch, snowball
-from ..sources.eutils import EutilsClient
+from ..sources.eutils import DEFAULT_CACHE, EutilsClient
 from ._common import Bars, base_option, cli, store_option
 
 __all__ = [
@@ -51,9 +51,8 @@ _NCBI_OPTIONS = (
     click.option(
         "--cache-dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path("output/cache"),
-        show_default=True,
-        help="Where raw responses are kept (eutils.sqlite); a rerun resumes from it.",
+        help="Where raw responses are kept (eutils.sqlite); a rerun resumes from it "
+        "[default: $PUBGRAPH_CACHE_DIR, else the user cache directory, e.g. ~/.cache/pubgraph].",
     ),
     click.option("--refresh", is_flag=True, help="Ask NCBI again instead of answering from the cache."),
 )
@@ -67,10 +66,15 @@ def ncbi_options(func: F) -> F:
 
 
 def client_from_options(
-    api_key: str | None, email: str | None, eutils_url: str | None, cache_dir: Path, refresh: bool
+    api_key: str | None, email: str | None, eutils_url: str | None, cache_dir: Path | None, refresh: bool
 ) -> EutilsClient:
     return EutilsClient(
-        api_key=api_key, email=email, base_url=eutils_url, cache_dir=cache_dir, refresh=refresh, on_retry=echo_retry
+        api_key=api_key,
+        email=email,
+        base_url=eutils_url,
+        cache_dir=DEFAULT_CACHE if cache_dir is None else cache_dir,
+        refresh=refresh,
+        on_retry=echo_retry,
     )
 
 
@@ -150,7 +154,7 @@ def fetch_command(
     api_key: str | None,
     email: str | None,
     eutils_url: str | None,
-    cache_dir: Path,
+    cache_dir: Path | None,
     refresh: bool,
 ) -> None:
     """Fetch PubMed records from NCBI's E-utilities into one PubMed XML file.
@@ -212,7 +216,7 @@ def snowball_command(
     api_key: str | None,
     email: str | None,
     eutils_url: str | None,
-    cache_dir: Path,
+    cache_dir: Path | None,
     refresh: bool,
 ) -> None:
     """Start from seed PMIDs, follow citation links for some hops, and load every record reached.

@@ -13,7 +13,8 @@ name that does not resolve: no network; a refused connection) fails at once, say
 A silent server is given up after 20 s, a body that does not arrive whole in 45 s too.
 The API key never appears in a message (:func:`graph.redact.redact`).
 
-Raw responses are kept in a requests-cache SQLite file, keyed by the request without
+Raw responses are kept in a requests-cache SQLite file (``eutils.sqlite`` in
+:func:`user_cache_dir` unless told otherwise), keyed by the request without
 the ``api_key``/``email``/``tool`` parameters (which are also left out of what is
 stored), so an interrupted harvest resumes without asking NCBI again. History-server
 pages are keyed by the search or id list that made the ``WebEnv``, not the ``WebEnv``
@@ -33,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import requests
@@ -58,10 +59,10 @@ __all__ = [
     "SearchResult",
     "batched",
     "shared_limiter",
+    "user_cache_dir",
 ]
 
 DEFAULT_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
-DEFAULT_CACHE = Path("output") / "cache"
 TOOL = "pubgraph"
 MAX_GET_IDS = 200  # NCBI: "more than about 200 UIDs ... should be made using the HTTP POST method"
 SEARCH_LIMIT = 9_999  # esearch on PubMed returns at most the first 9,999 hits of a search
@@ -75,6 +76,34 @@ _IDENTITY = frozenset({"api_key", "email", "tool"})
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 _ROOT_OPEN_RE = re.compile(rb"<PubmedArticleSet\b[^>]*?(/?)>")
 _log = logging.getLogger(__name__)
+
+
+class _UserCache:
+    """``cache_dir``'s default: :func:`user_cache_dir`, looked up when a client is made."""
+
+    def __repr__(self) -> str:
+        return "DEFAULT_CACHE"
+
+
+#: The default ``cache_dir`` of :class:`EutilsClient`: ``$PUBGRAPH_CACHE_DIR``, else the
+#: user's cache directory (see :func:`user_cache_dir`).
+DEFAULT_CACHE: Final = _UserCache()
+
+
+def user_cache_dir() -> Path:
+    """Where E-utilities answers are kept unless a ``cache_dir`` is given: ``$PUBGRAPH_CACHE_DIR``,
+    else the user's cache directory for pubgraph (``~/.cache/pubgraph`` on Linux, as
+    platformdirs finds it on each system), never the directory a command runs in.
+
+    >>> isinstance(user_cache_dir(), Path)
+    True
+    """
+    configured = os.environ.get("PUBGRAPH_CACHE_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return platformdirs.user_cache_path("pubgraph", appauthor=False)
 
 
 class RateLimiter:
@@ -184,7 +213,8 @@ class EutilsClient:
     """Talks to the E-utilities: search, fetch, link and post, with cache and retries.
 
     ``api_key``, ``email`` and ``base_url`` default to ``NCBI_API_KEY``, ``NCBI_EMAIL``
-    and ``PUBGRAPH_EUTILS_URL``. ``cache_dir=None`` keeps no cache; ``refresh`` asks
+    and ``PUBGRAPH_EUTILS_URL``. ``cache_dir`` defaults to :func:`user_cache_dir`;
+    ``cache_dir=None`` keeps no cache; ``refresh`` asks
     NCBI again and replaces what the cache holds. ``session`` may be any
     :class:`requests.Session` (a plain one disables caching). ``on_response(utility,
     from_cache)`` is called after every good response, ``on_retry`` before each retry's
@@ -204,7 +234,7 @@ class EutilsClient:
         api_key: str | None = None,
         email: str | None = None,
         base_url: str | None = None,
-        cache_dir: Path | str | None = DEFAULT_CACHE,
+        cache_dir: Path | str | _UserCache | None = DEFAULT_CACHE,
         refresh: bool = False,
         session: requests.Session | None = None,
         retry: RetryPolicy | None = None,
@@ -224,6 +254,8 @@ class EutilsClient:
         self.on_retry = on_retry
         self.search_limit = search_limit  # hits one esearch can list; smaller only in tests
         self.limiter = shared_limiter(self.base_url, self.api_key, rate)
+        if isinstance(cache_dir, _UserCache):
+            cache_dir = user_cache_dir()
         self.cache_path = Path(cache_dir) / "eutils.sqlite" if cache_dir is not None and session is None else None
         self.session = session or _session(self.cache_path)
         if login:
