@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConversionError",
+    "DistributedError",
     "EndpointError",
     "EutilsError",
     "GraphError",
@@ -97,3 +98,8 @@ class QueryParameterError(QueryError):
 
 class OutputError(GraphError):
     """An output file or folder cannot be written: read-only or full file system, no permission."""
+
+
+class DistributedError(GraphError):
+    """A run on a Dask cluster, or a bulk load of its shards, cannot go on: no scheduler,
+    no Dask, a shard folder that cannot be written, a store that refused the shards."""

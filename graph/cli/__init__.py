@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..processes import terminate_on_sigterm
-from . import core, live, network, remote  # noqa: F401  (register their commands)
+from . import core, distributed, live, network, remote  # noqa: F401  (register their commands)
 from ._common import cli
 
 __all__ = ["cli", "main"]

@@ -116,13 +116,24 @@ def _build_line(summary: BuildSummary) -> str:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     required=True,
-    help="Output file; its extension picks the format: .nq .nt .ttl .trig .jsonld .rdf (+ .gz).",
+    help="Output file; its extension picks the format: .nq .nt .ttl .trig .jsonld .rdf (+ .gz). With --dask: a folder.",
 )
 @base_option
 @jobs_option
-def convert_command(inputs: tuple[Path, ...], output: Path, base: str | None, jobs: int | None) -> None:
+@click.option(
+    "--dask",
+    is_flag=False,
+    flag_value="local",
+    default=None,
+    metavar="[ADDRESS]",
+    help="On a Dask cluster (scheduler ADDRESS, else a local one of --jobs workers): a .nq.gz shard per input file "
+    "in the -o folder, current records only, and a manifest; a re-run skips unchanged shards.",
+)
+def convert_command(
+    inputs: tuple[Path, ...], output: Path, base: str | None, jobs: int | None, dask: str | None
+) -> None:
     """Convert PubMed XML straight to an RDF file, without a store.
 
     N-Quads and N-Triples are written as records stream in, in constant memory; the
@@ -132,8 +143,16 @@ def convert_command(inputs: tuple[Path, ...], output: Path, base: str | None, jo
     Examples:
       pubgraph convert efetch.xml -o output/efetch.ttl
       pubgraph convert pubmed26n0001.xml.gz -o output/n0001.nq.gz
+      pubgraph convert baseline/ updates/ -o shards/ --dask
+      pubgraph convert baseline/ updates/ -o shards/ --dask tcp://sched:8786
     """
+    if dask is not None:
+        from .distributed import convert_on_dask
+
+        return convert_on_dask(inputs, output, dask, jobs, base)
     files = inputs_or_fail(inputs)
+    if output.is_dir():
+        raise click.BadParameter(f"'{output}' is a directory (shards go to a folder with --dask)", param_hint="'-o'")
     bars = Bars(len(files))
     try:
         summary = convert(files, output, base=base, jobs=jobs, progress=bars)
