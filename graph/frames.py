@@ -60,6 +60,19 @@ _DTYPES = {
     "boolean": "boolean",
     "text": "string",
 }
+#: Node attributes the projections set that a metrics frame shows, when the nodes have them.
+_NODE_ATTRIBUTES = (
+    "label",
+    "pmid",
+    "title",
+    "first_author",
+    "journal",
+    "year",
+    "first_year",
+    "last_year",
+    "articles",
+    "iri",
+)
 #: Metrics that count (or number communities): whole numbers; the rest are scores.
 _COUNT_METRICS = {"citations", "references", "degree", "strength", "community", "h_index", "main_path"}
 
@@ -148,10 +161,11 @@ def metrics_frame(
     G: nx.Graph,
     table: Mapping[str, Mapping[Hashable, Any]],
     *,
-    attributes: tuple[str, ...] = ("label", "year", "iri"),
+    attributes: tuple[str, ...] = _NODE_ATTRIBUTES,
 ) -> pandas.DataFrame:
     """:func:`graph.network.node_metrics`'s table as a DataFrame indexed by node, with the
-    nodes' ``attributes`` first: counts and communities ``Int64``, scores ``Float64``.
+    nodes' ``attributes`` first (those any node has: labels, titles, years …), then the
+    metrics: counts and communities ``Int64``, scores ``Float64``.
 
     >>> import networkx as nx
     >>> from graph.network.metrics import node_metrics
