@@ -4,8 +4,9 @@ A run has two passes over the cluster. The first scans every input for its event
 (see :mod:`.plan`); :func:`~.plan.settle` then decides, in the client, which records
 of each file are current; the second converts each file to its shard keeping only
 those (see :mod:`.shard`). A file whose input and current records are those the
-manifest recorded, and whose shard is there, is not converted again: an interrupted
-run resumes, and a new update file costs its own task plus the rewrite of the earlier
+manifest recorded, and whose shard is there, is not converted again, and a file
+scanned before (same SHA-256) is not scanned again: an interrupted run resumes, and a
+new update file costs its own scan and conversion plus the rewrite of the earlier
 shards whose records it replaces or deletes.
 
 Workers read the inputs and write the shards by path: on a cluster of several
@@ -30,10 +31,12 @@ from ..errors import DistributedError, GraphError
 from ..model import Iris
 from ..sources import expand_inputs
 from .manifest import Entry, Manifest, clashing_names, keep_digest
-from .plan import FileEvents, scan_file, settle
+from .plan import FileEvents, scan_cached, settle
 from .shard import PART_MARK, ShardResult, write_shard
 
-__all__ = ["ShardProgress", "ShardRun", "convert_shards", "shard_name"]
+__all__ = ["EVENTS", "ShardProgress", "ShardRun", "convert_shards", "shard_name"]
+
+EVENTS = ".pubgraph-events"  # in the shard folder: each input's scan, by its SHA-256
 
 _T = TypeVar("_T")
 ShardTask = Callable[[Path, Path, str, "np.ndarray | None", np.ndarray, str], ShardResult]
@@ -140,7 +143,8 @@ class _Run:
         from distributed import as_completed
 
         futures = {
-            self.client.submit(_on_worker, "scanning", scan_file, path, pure=False): n for n, path in enumerate(files)
+            self.client.submit(_on_worker, "scanning", scan_cached, path, self.folder / EVENTS, pure=False): n
+            for n, path in enumerate(files)
         }
         scans: list[FileEvents | None] = [None] * len(files)
         for done, future in enumerate(as_completed(futures), start=1):

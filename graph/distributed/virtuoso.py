@@ -89,7 +89,7 @@ def _complete_manifest(folder: Path) -> Manifest:
     manifest = Manifest.read(folder)
     if manifest is None:
         raise DistributedError(
-            f"{folder}: no manifest.json; write the shards with pubgraph convert … -o {folder} --dask"
+            f"{folder}: no {MANIFEST}; write the shards with pubgraph convert … -o {folder} --dask"
         )
     failed = [entry for entry in manifest.entries if not entry.shard]
     if failed:

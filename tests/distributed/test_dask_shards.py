@@ -17,6 +17,7 @@ from lxml import etree
 
 import graph
 from graph.distributed import MANIFEST, Entry, convert_shards
+from graph.distributed.runner import EVENTS
 from graph.distributed.shard import ShardResult, write_shard
 
 __all__ = ["scheduler"]  # the fixture, imported for this module
@@ -137,6 +138,9 @@ def test_a_rerun_keeps_unchanged_shards_and_a_new_update_costs_its_task_and_the_
     assert entry["quads"] == first.entries[0].quads > entry["record_quads"] > 0
     assert manifest["totals"]["quads"] == first.quads
 
+    scans = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "shards" / EVENTS).iterdir()}
+    assert len(scans) == 2  # one scan kept per input, by its SHA-256
+
     again = _Seen()
     convert_shards([base, other], tmp_path / "shards", scheduler=scheduler, progress=again)
     assert (again.made, sorted(again.kept)) == ([], ["pubmed99n0001.nq.gz", "pubmed99n0002.nq.gz"])
@@ -145,6 +149,8 @@ def test_a_rerun_keeps_unchanged_shards_and_a_new_update_costs_its_task_and_the_
     later = _Seen()
     convert_shards([base, other, update], tmp_path / "shards", scheduler=scheduler, progress=later)
     assert (sorted(later.made), later.kept) == (["pubmed99n0001.nq.gz", "pubmed99n0003.nq.gz"], ["pubmed99n0002.nq.gz"])
+    rescanned = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "shards" / EVENTS).iterdir()}
+    assert len(rescanned) == 3 and all(rescanned[name] == scans[name] for name in scans)  # only the new file scanned
     titles = [line for line in shard_quads(tmp_path / "shards") if "/title>" in line and "/article/2>" in line]
     assert len(titles) == 1 and "Title 2, revised." in titles[0]
 
@@ -176,7 +182,7 @@ def test_a_worker_that_dies_and_a_file_that_fails_are_named_leave_no_shard_and_t
         f"{crash.resolve()}: the worker converting it died (killed, or out of memory?); no shard was written"
     )
     assert failures[bad.resolve()].startswith(f"{bad.resolve()}: not well-formed XML (")
-    assert sorted(p.name for p in folder.iterdir()) == ["a.nq.gz", MANIFEST]
+    assert sorted(p.name for p in folder.iterdir() if p.name != EVENTS) == ["a.nq.gz", MANIFEST]
     listed = json.loads((folder / MANIFEST).read_text())["inputs"]
     assert [(e["shard"], e["failed"]) for e in listed] == [
         ("a.nq.gz", ""),
@@ -203,4 +209,4 @@ def test_cli_a_failed_file_is_one_line_the_summary_lists_it_and_the_exit_code_sa
     assert message.startswith(f"{bad}: not well-formed XML (")
     assert lines[-2:] == ["error: 1 file(s) failed and have no shard:", f"  {message}"]
     assert "Traceback" not in err
-    assert sorted(p.name for p in (tmp_path / "shards").iterdir()) == ["a.nq.gz", MANIFEST]
+    assert sorted(p.name for p in (tmp_path / "shards").iterdir() if p.name != EVENTS) == ["a.nq.gz", MANIFEST]

@@ -29,7 +29,16 @@ def _isql(server: Virtuoso, password: str, sql: str) -> str:
     isql = shutil.which("isql-vt")
     assert isql is not None
     done = subprocess.run(
-        [isql, f"127.0.0.1:{server.sql_port}", "dba", password, "banner=off", "prompt=off", "echo=off", "errors=stdout"],
+        [
+            isql,
+            f"127.0.0.1:{server.sql_port}",
+            "dba",
+            password,
+            "banner=off",
+            "prompt=off",
+            "echo=off",
+            "errors=stdout",
+        ],
         input=sql,
         capture_output=True,
         text=True,
@@ -67,9 +76,7 @@ def test_the_shards_load_and_virtuoso_holds_exactly_their_quads(virtuoso: Virtuo
         env={"VIRT_PW": PASSWORD},
     )
     assert (code, err.splitlines()[-1]) == (0, "loading with 1 rdf_loader_run() session(s), then a checkpoint")
-    assert out.startswith(
-        f"loaded 4 shard(s) from {folder} into Virtuoso in "
-    ) and out.rstrip().endswith(
+    assert out.startswith(f"loaded 4 shard(s) from {folder} into Virtuoso in ") and out.rstrip().endswith(
         f"{totals['records']:,} record graphs with {totals['record_quads']:,} triples (as the manifest says), "
         f"{totals['quads'] - totals['record_quads'] - _repeated(folder):,} triples in the shared graphs"
     )
