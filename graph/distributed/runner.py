@@ -307,7 +307,7 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # its HTTP server starts anyway: a free port, this host only
             silence_logs=logging.CRITICAL,  # a failed file is reported by the run, in one line
         ) as cluster,
         Client(cluster) as client,

@@ -88,9 +88,7 @@ def load_virtuoso(
 def _complete_manifest(folder: Path) -> Manifest:
     manifest = Manifest.read(folder)
     if manifest is None:
-        raise DistributedError(
-            f"{folder}: no {MANIFEST}; write the shards with pubgraph convert … -o {folder} --dask"
-        )
+        raise DistributedError(f"{folder}: no {MANIFEST}; write the shards with pubgraph convert … -o {folder} --dask")
     failed = [entry for entry in manifest.entries if not entry.shard]
     if failed:
         raise DistributedError(
