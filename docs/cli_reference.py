@@ -48,14 +48,20 @@ def _commands(command: click.Command, ctx: click.Context) -> Iterator[tuple[clic
         for name in sorted(command.list_commands(ctx)):
             sub = command.get_command(ctx, name)
             if sub is not None and not sub.hidden:
-                yield from _commands(sub, click.Context(sub, info_name=name, parent=ctx, terminal_width=_WIDTH))
+                yield from _commands(sub, _context(sub, name, ctx))
+
+
+def _context(command: click.Command, name: str, parent: click.Context | None = None) -> click.Context:
+    # As click makes it for a run (the command's own settings: -h as well as --help),
+    # not a bare Context: click caches each command's help option on first use.
+    settings = {**command.context_settings, "terminal_width": _WIDTH, "max_content_width": _WIDTH}
+    return click.Context(command, info_name=name, parent=parent, **settings)
 
 
 def reference() -> str:
     """The whole of docs/cli.md: a section per command, its help as ``--help`` prints it."""
-    root = click.Context(cli, info_name="pubgraph", terminal_width=_WIDTH, max_content_width=_WIDTH)
     parts = [_HEAD]
-    for ctx, command in _commands(cli, root):
+    for ctx, command in _commands(cli, _context(cli, "pubgraph")):
         help_text = command.get_help(ctx).rstrip()
         parts.append(f"\n## {ctx.command_path}\n\n```text\n{help_text}\n```\n")
     return "".join(parts)

@@ -4,6 +4,8 @@ works as it says, and the API reference builds from the docstrings with pdoc."""
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -24,9 +26,17 @@ def _script(name: str) -> ModuleType:
 
 
 def test_cli_reference_is_up_to_date() -> None:
+    CliRunner().invoke(cli, ["-h"], prog_name="pubgraph")  # click caches help options on first use
     expected = _script("cli_reference").reference()
     current = (DOCS / "cli.md").read_text(encoding="utf-8")
     assert current == expected, "docs/cli.md is out of date: run python docs/cli_reference.py"
+
+
+def test_cli_reference_check_in_a_fresh_process() -> None:
+    done = subprocess.run(
+        [sys.executable, str(DOCS / "cli_reference.py"), "--check"], capture_output=True, text=True, timeout=120
+    )
+    assert (done.returncode, done.stderr) == (0, "")
 
 
 def test_cli_reference_has_every_command() -> None:
