@@ -20,6 +20,7 @@ import numpy as np
 from scipy import sparse
 
 from ..errors import NetworkError
+from ._betweenness import component_betweenness
 from ._kinds import COMMUNITY_METHODS
 
 __all__ = [
@@ -153,17 +154,31 @@ def pagerank(
     raise NetworkError("PageRank did not converge in 100 rounds; try another alpha")
 
 
-def betweenness(G: nx.Graph, *, exact_limit: int = 2000, samples: int = 256, seed: int = 0) -> dict[Node, float]:
-    """Normalised betweenness centrality, estimated from ``samples`` sources past ``exact_limit`` nodes.
+def betweenness(
+    G: nx.Graph, *, exact_limit: int = 2000, samples: int = 256, seed: int = 0, edges: EdgeArrays | None = None
+) -> dict[Node, float]:
+    """Normalised betweenness centrality, as networkx's, measured per connected component.
 
-    Exact betweenness costs O(nodes x edges); sampling pivots (Brandes & Pich 2007) keeps
-    large networks to seconds, with the same ``seed`` giving the same answer.
+    Paths stay inside a (weakly) connected component, so each is measured on its own: an
+    isolated node or a pair is 0 at no cost; a component of up to ``exact_limit`` nodes is
+    exact (equal to ``nx.betweenness_centrality(G)``, normalised by the whole graph's
+    ``(n-1)(n-2)``); a bigger one is estimated from ``samples`` of its nodes (Brandes & Pich
+    2007), drawn with ``seed``, so the same seed gives the same answer. The estimator is
+    networkx's on that component: the sources' dependencies summed, times ``(c-1)/k`` for a
+    component of ``c`` nodes and ``k`` samples (``(c-1)/(k-1)`` for a node that was a
+    source), so a connected graph gives ``nx.betweenness_centrality(G, k, seed=seed)``.
+    ``edges``: ``edge_arrays(G)``, if the caller has it already (weights are ignored).
 
     >>> betweenness(nx.path_graph(3))
     {0: 0.0, 1: 1.0, 2: 0.0}
     """
-    k = samples if G.number_of_nodes() > exact_limit else None
-    return {node: float(v) for node, v in nx.betweenness_centrality(G, k=k, seed=seed).items()}
+    if samples < 2:
+        raise NetworkError(f"betweenness needs at least 2 samples per component, not {samples}")
+    nodes, src, dst, _w = edges or edge_arrays(G, None)
+    values = component_betweenness(
+        len(nodes), src, dst, directed=G.is_directed(), exact_limit=exact_limit, samples=samples, seed=seed
+    )
+    return dict(zip(nodes, values.tolist(), strict=True))
 
 
 def communities(
@@ -189,17 +204,43 @@ def communities(
     """
     if method not in COMMUNITY_METHODS:
         raise NetworkError(f"unknown community method {method!r}; use one of {', '.join(COMMUNITY_METHODS)}")
-    undirected = G.to_undirected(as_view=True) if G.is_directed() else G
-    if undirected.number_of_nodes() == 0:
+    if G.number_of_nodes() == 0:
         return {}
-    if method == "leiden":  # Leiden reads the edges itself, faster from the graph than through a view
+    if method == "leiden":
         groups = _leiden(G, resolution, seed, weight, edges)
     else:
         finder = _louvain if method == "louvain" else _fast_label_propagation
-        groups = finder(undirected, resolution, seed, weight)
+        groups = finder(_undirected(G, weight, edges) if G.is_directed() else G, resolution, seed, weight)
     position = {node: i for i, node in enumerate(G)}
     ordered = sorted(groups, key=lambda group: (-len(group), min(position[n] for n in group)))
     return {node: index for index, group in enumerate(ordered) for node in group}
+
+
+def _ties(edges: EdgeArrays) -> EdgeArrays:
+    """Each pair of linked nodes once, in the order first seen, lower index first."""
+    nodes, src, dst, w = edges
+    low, high = np.minimum(src, dst), np.maximum(src, dst)
+    # A citation both ways is one tie, with the weight of the link seen first.
+    _keys, first = np.unique(low * len(nodes) + high, return_index=True)
+    first.sort()
+    return nodes, low[first], high[first], w[first]
+
+
+def _undirected(G: nx.DiGraph, weight: str | None, edges: EdgeArrays | None) -> nx.Graph:
+    """``G`` without direction, as a graph of its own, nodes and ties in ``G``'s order.
+
+    networkx's undirected view lists a node's neighbours from a set, in an order that
+    changes with ``PYTHONHASHSEED``, and Louvain breaks ties by that order: through the
+    view, the same seed gave other communities in each run (and ran slower).
+    """
+    nodes, low, high, w = _ties(edges or edge_arrays(G, weight or "weight"))
+    H = nx.Graph()
+    H.add_nodes_from(nodes)
+    H.add_weighted_edges_from(
+        zip(map(nodes.__getitem__, low.tolist()), map(nodes.__getitem__, high.tolist()), w.tolist(), strict=True),
+        weight=weight or "weight",
+    )
+    return H
 
 
 def _louvain(G: nx.Graph, resolution: float, seed: int, weight: str | None) -> list[set[Node]]:
@@ -214,13 +255,9 @@ def _leiden(G: nx.Graph, resolution: float, seed: int, weight: str | None, edges
         raise NetworkError(
             "community method 'leiden' needs python-igraph: pip install 'pubgraph[leiden]' (or use --method louvain)"
         ) from err
-    nodes, src, dst, w = edges or edge_arrays(G, weight or "weight")
-    low, high = np.minimum(src, dst), np.maximum(src, dst)
-    # A citation both ways is one tie, with the weight of the link seen first.
-    _keys, first = np.unique(low * len(nodes) + high, return_index=True)
-    first.sort()
-    graph = igraph.Graph(n=len(nodes), edges=np.column_stack([low[first], high[first]]).tolist())
-    weights = w[first].tolist()
+    nodes, low, high, w = _ties(edges or edge_arrays(G, weight or "weight"))
+    graph = igraph.Graph(n=len(nodes), edges=np.column_stack([low, high]).tolist())
+    weights = w.tolist()
     previous = igraph.set_random_number_generator(random.Random(seed))
     try:
         found = graph.community_leiden(
@@ -303,10 +340,11 @@ def node_metrics(
     else:
         table["degree"] = degree(G)
         table["strength"] = {node: int(s) for node, s in G.degree(weight="weight")}
-    table["pagerank"] = pagerank(G)
+    edges = edge_arrays(G)  # read once for PageRank, betweenness and Leiden
+    table["pagerank"] = pagerank(G, edges=edges)
     if with_betweenness:
-        table["betweenness"] = betweenness(G, seed=seed)
-    table["community"] = communities(G, method=method, seed=seed)
+        table["betweenness"] = betweenness(G, seed=seed, edges=edges)
+    table["community"] = communities(G, method=method, seed=seed, edges=edges)
     for name, function in (extra or {}).items():
         table[name] = dict(function(G))
     return table
