@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.errors import EutilsError
 from graph.sources.eutils import EutilsClient, user_cache_dir
 from tests.conftest import run_cli
 from tests.eutils_server import EutilsServer, synthetic_records
@@ -58,3 +59,25 @@ def test_help_says_where_the_cache_goes() -> None:
     code, out, _ = run_cli(["fetch", "--help"])
     assert code == 0
     assert "$PUBGRAPH_CACHE_DIR, else the user cache directory" in " ".join(out.split())
+
+
+def test_a_cache_that_cannot_be_written_is_one_line(readonly_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(EutilsError) as err:
+        EutilsClient(base_url="http://127.0.0.1:9/", cache_dir=readonly_dir)
+    assert str(err.value) == (
+        f"cannot keep E-utilities answers in {readonly_dir / 'eutils.sqlite'} (not writable): "
+        "choose another directory with --cache-dir or PUBGRAPH_CACHE_DIR"
+    )
+    env = {"PUBGRAPH_CACHE_DIR": str(readonly_dir), "PUBGRAPH_EUTILS_URL": "http://127.0.0.1:9/"}
+    code, out, stderr = run_cli(["fetch", "-q", "x", "-o", tmp_path / "x.xml"], env=env)
+    assert (code, out, stderr) == (1, "", f"error: {err.value}\n")
+
+
+def test_a_damaged_cache_file_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "eutils.sqlite").write_bytes(b"not a database, but text long enough to have a header " * 4)
+    with pytest.raises(EutilsError) as err:
+        EutilsClient(base_url="http://127.0.0.1:9/", cache_dir=tmp_path)
+    assert str(err.value) == (
+        f"cannot keep E-utilities answers in {tmp_path / 'eutils.sqlite'} (file is not a database): "
+        "choose another directory with --cache-dir or PUBGRAPH_CACHE_DIR"
+    )

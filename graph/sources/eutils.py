@@ -23,10 +23,13 @@ itself, which changes every time.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import logging
 import os
 import re
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -535,7 +538,7 @@ def _session(cache_path: Path | None) -> requests.Session:
         return requests.Session()
     import requests_cache
 
-    cache_path.parent.mkdir(parents=True, exist_ok=True)
+    _check_cache(cache_path)
     day, month = timedelta(days=1), timedelta(days=30)
     return requests_cache.CachedSession(
         str(cache_path),
@@ -551,6 +554,23 @@ def _session(cache_path: Path | None) -> requests.Session:
         stale_if_error=False,
         key_fn=_cache_key,
     )
+
+
+def _check_cache(cache_path: Path) -> None:
+    """Fail now, in one line, when the cache cannot be written: requests-cache would only
+    find out at the first request, with a traceback."""
+    try:
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(cache_path.parent, os.W_OK):  # also false on a read-only file system, for root
+            raise PermissionError(errno.EACCES, "not writable")
+        with contextlib.closing(sqlite3.connect(cache_path)) as probe:
+            probe.execute("PRAGMA schema_version")  # a shared lock only: another harvest may be writing
+    except (OSError, sqlite3.Error) as err:
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        raise EutilsError(
+            f"cannot keep E-utilities answers in {cache_path} ({reason}): "
+            "choose another directory with --cache-dir or PUBGRAPH_CACHE_DIR"
+        ) from err
 
 
 def _cache_key(request: requests.PreparedRequest, **kwargs: Any) -> str:
