@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import XSD, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.query import Result
 
@@ -38,6 +38,10 @@ if TYPE_CHECKING:
     from .query import QueryResult
 
 __all__ = ["dataset", "record_graph", "records_graph", "result_graph"]
+
+# A plain IRI, not rdflib's XSD namespace object: pytest's doctest finder probes module
+# globals for attributes, and rdflib's closed namespaces warn about each unknown one.
+_XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
 class _ViewStore(OxigraphStore):
@@ -72,7 +76,7 @@ class _ViewStore(OxigraphStore):
 
 
 def _plain(term: Any) -> Any:
-    if isinstance(term, Literal) and term.datatype == XSD.string:
+    if isinstance(term, Literal) and term.datatype == _XSD_STRING:
         return Literal(str(term))
     return term
 
