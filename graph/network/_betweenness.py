@@ -133,20 +133,29 @@ def _brandes(
     size = block.shape[0]
     sigma = np.zeros((size, width))
     sigma[rows, cols] = 1.0
-    depth = np.full((size, width), -1, dtype=np.int32)
-    depth[rows, cols] = 0
-    frontier, level = sigma.copy(), 0
+    unseen = sigma == 0
+    levels = [~unseen]  # levels[d]: the (node, search) cells d hops from the search's source
+    frontier = sigma.copy()
     while True:  # forward: shortest-path counts, level by level
         reached = forward @ frontier
-        new = (reached > 0) & (depth < 0)
+        new = reached > 0
+        new &= unseen
         if not new.any():
             break
-        level += 1
-        depth[new] = level
-        frontier = np.where(new, reached, 0.0)
-        sigma += frontier
+        unseen &= ~new
+        reached *= new
+        sigma += reached
+        frontier = reached
+        levels.append(new)
+    inverse = np.divide(1.0, sigma, out=np.zeros_like(sigma), where=~unseen)
     delta = np.zeros((size, width))
-    for d in range(level, 0, -1):  # backward: accumulate dependencies, deepest level first
-        coefficient = np.divide(1.0 + delta, sigma, out=np.zeros_like(delta), where=depth == d)
-        delta += np.where(depth == d - 1, sigma * (block @ coefficient), 0.0)
-    return np.where(depth > 0, delta, 0.0).sum(axis=1)
+    for d in range(len(levels) - 1, 0, -1):  # backward: dependencies, deepest level first
+        coefficient = delta + 1.0
+        coefficient *= inverse
+        coefficient *= levels[d]
+        back = block @ coefficient
+        back *= sigma
+        back *= levels[d - 1]
+        delta += back
+    delta[rows, cols] = 0.0  # a source's own dependency is no betweenness
+    return delta.sum(axis=1)
