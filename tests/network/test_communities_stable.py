@@ -7,7 +7,10 @@ import os
 import subprocess
 import sys
 
+import networkx as nx
 import pytest
+
+from graph.network.metrics import communities
 
 _RUN = """
 import json, networkx as nx
@@ -32,3 +35,16 @@ def test_same_seed_same_communities_whatever_the_hash_seed(method: str) -> None:
         )
         found.append(json.loads(done.stdout))
     assert found[0] == found[1]
+
+
+def test_nodes_without_links_are_communities_of_their_own_and_change_nothing_else() -> None:
+    U = nx.connected_watts_strogatz_graph(300, 6, 0.3, seed=3)
+    linked = nx.DiGraph((f"w{a}", f"w{b}") for a, b in U.edges())
+    G = nx.DiGraph()
+    G.add_nodes_from(f"i{n}" for n in range(500))  # records citing nothing loaded, cited by none
+    G.add_nodes_from(linked)
+    G.add_edges_from(linked.edges())
+    found, alone = communities(G), communities(linked)
+    assert len(set(found.values())) == len(set(alone.values())) + 500
+    groups = {frozenset(n for n in linked if found[n] == c) for c in set(found.values())} - {frozenset()}
+    assert groups == {frozenset(n for n in linked if alone[n] == c) for c in set(alone.values())}
