@@ -37,6 +37,7 @@ from typing import IO, Any
 
 from .errors import ConversionError, InputError
 from .model import Iris, Seen, article_nquads
+from .model.record_index import index_nquad
 from .processes import die_with_parent
 from .records import Deletion, Record
 from .sources import read_chunks, read_piece, read_records
@@ -175,7 +176,9 @@ class Converter:
         buffer = self._buffer
         while batch := list(itertools.islice(records, _RECORDS_PER_PIECE)):
             buffer.clear()
-            events, quads = convert_records(batch, self.base, self.triples, self._seen, buffer.append)
+            events, quads = convert_records(
+                batch, self.base, self.triples, self._seen, buffer.append, index=self.self_contained
+            )
             if out is None:
                 yield Piece(events, quads, position, buffer.contents(self.compress), self.compress)
                 continue
@@ -205,7 +208,7 @@ class Converter:
         else:
             indices = itertools.repeat(-1)
         pending: deque[tuple[Future[Piece], int]] = deque()
-        settings = (path, self.base, self.triples, self.compress, target, generation)
+        settings = (path, self.base, self.triples, self.compress, target, generation, self.self_contained)
         links = MeshLinks({})  # the pieces' counts of MeSH names without a UI, for one warning
         try:
             for (chunk, line_offset, position), index in zip(chunks, indices, strict=False):
@@ -241,9 +244,16 @@ def convert_records(
     triples: bool,
     seen: Seen,
     write: Callable[[bytes], object],
+    *,
+    index: bool = False,
 ) -> tuple[tuple[Event, ...], int]:
     """Map records to N-Quads (or N-Triples) bytes handed to ``write`` record by record;
-    return the events and the quad count."""
+    return the events and the quad count.
+
+    ``index`` adds each record's index entry (:mod:`graph.model.record_index`): derived
+    data for the store, which ``build`` asks for and ``convert`` output never holds; it
+    is not counted.
+    """
     iris = Iris(base)
     events: list[Event] = []
     quads = 0
@@ -253,6 +263,8 @@ def convert_records(
             continue
         data = article_nquads(record, iris, seen, triples=triples)
         write(data)
+        if index and not triples:
+            write(index_nquad(record, iris))
         events.append((record.pmid, record.version))
         # One line a quad (literals escape their newlines). bytes.count() tests byte by
         # byte; replace() finds them with memchr, 5x faster on a record's ~80 kB.
@@ -359,6 +371,7 @@ def _convert_chunk(
     compress: bool,
     target: str | None,
     generation: int,
+    with_index: bool,
 ) -> Piece:
     # Runs in a worker: parse one standalone chunk, map it, then write it at its place
     # in ``target``, or hand it back when there is no target.
@@ -370,7 +383,7 @@ def _convert_chunk(
     links = MeshLinks()
     try:
         events, quads = convert_records(
-            read_piece(chunk, path, line_offset, links), base, triples, _WORKER["seen"], buffer.append
+            read_piece(chunk, path, line_offset, links), base, triples, _WORKER["seen"], buffer.append, index=with_index
         )
     except BaseException:
         if target is not None:

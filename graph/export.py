@@ -51,7 +51,8 @@ def export(
 
     The format follows the extension: ``.nq .trig .jsonld .nt .ttl .rdf``, each with an
     optional ``.gz``. ``graphs`` takes IRIs or names under ``BASE/graph/`` (see
-    :func:`graph.store.selection.select_graphs`). ``progress`` is called with the number
+    :func:`graph.store.selection.select_graphs`); the derived index graph
+    (``BASE/graph/index``) is left out unless named. ``progress`` is called with the number
     of quads written since its last call.
 
     >>> import tempfile
@@ -75,13 +76,14 @@ def export(
             ox.serialize(stream, out, fmt.oxigraph, prefixes=PREFIXES)
         except (SyntaxError, ValueError) as err:
             raise GraphError(f"cannot write {fmt.name} to {target}: {err}") from err
-    graph_total = len(chosen) if chosen is not None else sum(1 for _ in store.named_graphs())
+    graph_total = len(chosen) if chosen is not None else sum(g != store.iris.index_graph for g in store.named_graphs())
     return ExportSummary(target, fmt.name, graph_total, counter.total, time.perf_counter() - started, fmt.quads)
 
 
 def _quads(store: KnowledgeStore, chosen: dict[str, int] | None) -> Iterator[ox.Quad]:
-    if chosen is None:
-        yield from store.oxigraph
+    if chosen is None:  # everything but the derived index graph (graph.model.record_index)
+        index = ox.NamedNode(store.iris.index_graph)
+        yield from (quad for quad in store.oxigraph if quad.graph_name != index)
         return
     for iri in chosen:
         yield from store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(iri))

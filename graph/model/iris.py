@@ -204,6 +204,16 @@ class Iris:
         return f"{self.base}graph/entities"
 
     @property
+    def index_graph(self) -> str:
+        """Derived per-record index entries that projections read
+        (:mod:`graph.model.record_index`), kept in step with the record graphs by each load.
+
+        >>> Iris("https://example.org/kg/").index_graph
+        'https://example.org/kg/graph/index'
+        """
+        return f"{self.base}graph/index"
+
+    @property
     def mesh_graph(self) -> str:
         return f"{self.base}graph/mesh"
 

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from ..errors import QueryError
 from ..model.namespaces import PREFIXES
 from ..store.oxigraph import KnowledgeStore
+from ._index import current, index_scope
 
 __all__ = ["StoreLike", "by_subject", "iri_of", "opened", "rows", "typed"]
 
@@ -29,11 +30,16 @@ _SEPARATOR = "\u001f"
 
 @contextmanager
 def opened(store: StoreLike) -> Iterator[KnowledgeStore]:
-    """``store`` itself when already open, else the store at that path, read-only."""
+    """``store`` itself when already open, else the store at that path, read-only.
+
+    Inside the block, reads go through the per-record index when the store has one
+    (:mod:`graph.network._index`), decoded once for the whole block.
+    """
     if isinstance(store, KnowledgeStore):
-        yield store
+        with index_scope(store):
+            yield store
         return
-    with KnowledgeStore.open(store, read_only=True) as kg:
+    with KnowledgeStore.open(store, read_only=True) as kg, index_scope(kg):
         yield kg
 
 
@@ -59,6 +65,8 @@ def by_subject(
     >>> by_subject(KnowledgeStore.in_memory(), "cito:cites")
     {}
     """
+    if graph is None and (reading := current(kg, iri_of(predicate))) is not None:
+        return reading.by_subject(iri_of(predicate))
     where = f"GRAPH <{graph}>" if graph else "GRAPH ?g"
     found: dict[str, list[str]] = {}
     if grouped:
@@ -82,6 +90,8 @@ def typed(kg: KnowledgeStore, cls: str) -> set[str]:
     >>> typed(KnowledgeStore.in_memory(), "fabio:Journal")
     set()
     """
+    if (reading := current(kg, f"a {iri_of(cls)}")) is not None:
+        return set(reading.by_subject(f"a {iri_of(cls)}"))
     return {s for (s,) in rows(kg, f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a {cls} }} }}") if s}
 
 

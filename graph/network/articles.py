@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import NetworkError
 from ..store.oxigraph import KnowledgeStore
+from ._index import current
 from ._store import by_subject, rows, typed
 from .reference_text import reference_facts
 from .where import Where
@@ -41,6 +42,7 @@ _JOURNAL_FACTS = (
     "prism:eIssn",
     "fabio:hasIssnL",
 )
+_NODE_PREFIXES = (("article/", ""), ("work/doi/", "doi:"), ("work/pmc/", "pmc:"))
 _LOOKUP_LIMIT = 2000
 _REFERENCE_TEXTS = """SELECT ?work (MIN(?text) AS ?label) WHERE {
   VALUES ?work { %s }
@@ -66,8 +68,10 @@ def article_node_id(iri: str, base: str) -> str:
     >>> article_node_id("https://w3id.org/pubgraph/work/doi/10.1000/x", "https://w3id.org/pubgraph/")
     'doi:10.1000/x'
     """
-    for prefix, label in (("article/", ""), ("work/doi/", "doi:"), ("work/pmc/", "pmc:")):
-        if iri.startswith(base + prefix):
+    if not iri.startswith(base):
+        return iri
+    for prefix, label in _NODE_PREFIXES:  # called for every node and link end: no string building
+        if iri.startswith(prefix, len(base)):
             return label + iri[len(base) + len(prefix) :]
     return iri
 
@@ -124,7 +128,8 @@ def load_articles(kg: KnowledgeStore, *, authors: bool = True, details: bool = T
 def _add_authors(kg: KnowledgeStore, articles: dict[str, ArticleAttributes]) -> None:
     """``first_author`` and ``authors`` from the byline order (``schema:position``)."""
     found: dict[str, list[tuple[float, str]]] = {}
-    for iri, position, name in rows(kg, _FIRST_AUTHORS):
+    reading = current(kg, "authors")
+    for iri, position, name in reading.first_authors() if reading else rows(kg, _FIRST_AUTHORS):
         if iri in articles and position is not None:
             found.setdefault(iri, []).append((float(position), name or "?"))
     for iri, names in found.items():
@@ -240,6 +245,8 @@ def reference_labels(kg: KnowledgeStore, works: Iterable[str], batch: int = 400)
     same whatever their number (see ``_store``).
     """
     wanted = sorted(set(works))
+    if (reading := current(kg, "references")) is not None:
+        return reading.reference_labels(wanted)
     if len(wanted) > _LOOKUP_LIMIT:
         texts = by_subject(kg, "c4o:hasContent")
         found: dict[str, str] = {}

@@ -61,6 +61,7 @@ class _Corpus:
         self.total = Counter(cited for _citing, cited in self.links)
         self.references = Counter(citing for citing, _cited in self.links)
         self.labels: dict[str, str] = {}
+        self._ids: dict[str, str] = {}
 
     def sorted_links(self) -> list[Link]:
         """The links in sort order (citing, then cited): the order nodes and edges are added."""
@@ -70,7 +71,10 @@ class _Corpus:
         return [(citing, cited) for citing in sorted(by_citing) for cited in sorted(by_citing[citing])]
 
     def node(self, iri: str) -> str:
-        return article_node_id(iri, self.base)
+        found = self._ids.get(iri)
+        if found is None:  # each work's id is asked for once per link end
+            found = self._ids[iri] = article_node_id(iri, self.base)
+        return found
 
     def label_stubs(self, works: Iterable[str], progress: Progress) -> None:
         """Read reference texts for the works that are not loaded: their titles."""

@@ -36,6 +36,7 @@ _IN_PROGRESS = ox.NamedNode(_PG + "loadInProgress")
 _INTERRUPTED = ox.NamedNode(_PG + "InterruptedLoad")
 _INPUT = ox.NamedNode(_PG + "input")
 _SHA256 = ox.NamedNode(_PG + "sha256")
+_INDEX = ox.NamedNode(_PG + "index")  # graph.model.record_index
 RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
@@ -185,11 +186,13 @@ class KnowledgeStore:
         A record graph whose staged quads are exactly those an earlier load put there
         (same SHA-256 of its lines, kept as ``<graph> pg:sha256`` in the provenance graph)
         stays as it is: reloading a file costs no removals and no orphan search, so no
-        more than loading it the first time. Not atomic by itself: run it inside
-        :meth:`guarded`, which also rolls back the digests written here.
+        more than loading it the first time. A record's index entry
+        (:mod:`graph.model.record_index`) goes with its graph, and the staged file brings
+        the new one. Not atomic by itself:
+        run it inside :meth:`guarded`, which also rolls back the digests and entries written here.
         """
         self._writable()
-        digests = _record_digests(staged, self.iris.record_graph(""))
+        digests, indexed = _record_digests(staged, self.iris.record_graph(""), self.iris.index_graph)
         present = [p for p in replaced if self._store.contains_named_graph(ox.NamedNode(self.iris.record_graph(p)))]
         kept = self._unchanged(present, digests)
         present = [p for p in present if p not in kept]
@@ -197,6 +200,7 @@ class KnowledgeStore:
         for pmid in present:
             self._store.remove_graph(ox.NamedNode(self.iris.record_graph(pmid)))
         self._replace_digests([p for p in replaced if p not in kept], digests)
+        self._drop_index_entries([p for p in replaced if p not in kept] + indexed)
         if staged.stat().st_size:
             try:
                 # Lenient: staged files are our own output, whose terms are valid by
@@ -230,6 +234,15 @@ class KnowledgeStore:
             for pmid in pmids
             if pmid in digests
         )
+
+    def _drop_index_entries(self, pmids: list[str]) -> None:
+        """Remove the index entries of these records: replaced or deleted ones, and those
+        the staged file brings a new entry for (an unchanged record's comes back the same)."""
+        graph = ox.NamedNode(self.iris.index_graph)
+        for pmid in pmids:
+            node = ox.NamedNode(self.iris.record_graph(pmid))
+            for quad in list(self._store.quads_for_pattern(node, _INDEX, None, graph)):
+                self._store.remove(quad)
 
     def _shared_nodes_used_by(self, pmids: list[str]) -> set[ox.NamedNode]:
         """What these records' graphs point to, and their articles: the nodes that may
@@ -420,14 +433,17 @@ def _refuse_foreign(where: Path) -> None:
         )
 
 
-def _record_digests(staged: Path, record_graphs: str) -> dict[str, str]:
-    """PMID -> SHA-256 of the staged lines in that record's own graph, in file order.
+def _record_digests(staged: Path, record_graphs: str, index_graph: str) -> tuple[dict[str, str], list[str]]:
+    """PMID -> SHA-256 of the staged lines in that record's own graph, in file order;
+    and the PMIDs whose index entry the file brings (lines in ``index_graph``).
 
     Staged files are our own N-Quads, one quad a line, every quad in a named graph: the
     graph is the line's last IRI, and an IRI never holds ``<``.
     """
-    prefix = f"<{record_graphs}".encode()
+    prefix, index = f"<{record_graphs}".encode(), f"<{index_graph}>".encode()
+    subject = f"<{record_graphs}".encode()
     hashes: dict[bytes, hashlib._Hash] = {}
+    indexed: list[str] = []
     with open(staged, "rb") as lines:
         for line in lines:
             start = line.rfind(b"<")
@@ -437,7 +453,9 @@ def _record_digests(staged: Path, record_graphs: str) -> dict[str, str]:
                 if found is None:
                     found = hashes[graph] = hashlib.sha256()
                 found.update(line)
-    return {pmid.decode(): digest.hexdigest() for pmid, digest in hashes.items()}
+            elif line.startswith(index, start) and line.startswith(subject):
+                indexed.append(line[len(subject) : line.index(b">")].decode())
+    return {pmid.decode(): digest.hexdigest() for pmid, digest in hashes.items()}, indexed
 
 
 def _batches(items: list[ox.NamedNode], size: int = 2_000) -> Iterator[list[ox.NamedNode]]:

@@ -49,14 +49,17 @@ def graph_counts(kg: KnowledgeStore) -> dict[str, int]:
 
 
 def select_graphs(counts: dict[str, int], names: Iterable[str] | None, base: str) -> dict[str, int]:
-    """The entries of ``counts`` that ``names`` select (all of them when ``names`` is empty).
+    """The entries of ``counts`` that ``names`` select (when ``names`` is empty, all of them
+    but the derived index graph ``BASE/graph/index``, which only a name brings).
 
     >>> select_graphs({"http://x/graph/a": 1, "http://x/graph/b/1": 2}, ["b/*"], "http://x/")
     {'http://x/graph/b/1': 2}
+    >>> select_graphs({"http://x/graph/a": 1, "http://x/graph/index": 2}, [], "http://x/")
+    {'http://x/graph/a': 1}
     """
     wanted = list(names or ())
     if not wanted:
-        return dict(counts)
+        return {graph: count for graph, count in counts.items() if graph != f"{base}graph/index"}
     chosen: dict[str, int] = {}
     for name in wanted:
         iri = resolve_graph_name(name, base)

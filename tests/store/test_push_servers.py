@@ -214,8 +214,9 @@ def test_virtuoso_graph_store_protocol_with_digest(
     assert not summary.mismatches and summary.remote_triples == total
     assert virtuoso.isql_count(OURS) == total  # counted by Virtuoso's SQL side, not by push
     per_predicate = PER_PREDICATE.replace("} GROUP", f"FILTER(STRSTARTS(STR(?g), '{OURS_BASE}')) }} GROUP")
+    local = PER_PREDICATE.replace("} GROUP", f"FILTER(?g != <{OURS_BASE}index>) }} GROUP")  # push leaves it out
     assert sorted(map(str, run_remote_query(per_predicate, f"{virtuoso.url}/sparql").rows)) == sorted(
-        map(str, run_query(PER_PREDICATE, demo_store).rows)
+        map(str, run_query(local, demo_store).rows)
     )
     for name in VIRTUOSO_QUERIES:
         text = _rendered(get_saved(name))
