@@ -25,6 +25,7 @@ from ..identifiers import normalize_pmid
 from ..records import Deletion
 from ..sources import guess_format, read_records
 from ..sources._io import open_input, read_errors
+from ._bytescan import byte_events
 
 __all__ = ["FileEvents", "scan_cached", "scan_file", "settle"]
 
@@ -59,15 +60,20 @@ class FileEvents:
 def scan_file(path: Path, sha256: str | None = None) -> FileEvents:
     """Read the PMIDs, versions and deletions of one input file, and its SHA-256.
 
-    PubMed XML is scanned for its ``<PMID>`` elements only (about a fourteenth of the time
-    of a conversion); other formats are read whole.
+    PubMed XML is scanned at byte level for each record's own ``<PMID>`` (about 3% of the
+    time of a conversion; see :mod:`._bytescan`), or with lxml for its ``<PMID>``
+    elements only (8%) when the bytes hold what only a parser reads right; other
+    formats are read whole.
 
     >>> from graph.pipeline import sample_files
     >>> scanned = scan_file(sample_files()[1])
     >>> scanned.total, scanned.deletions > 0
     (4, True)
     """
-    events = list(_xml_events(path) if guess_format(path) == "pubmed-xml" else _record_events(path))
+    xml = guess_format(path) == "pubmed-xml"
+    events = byte_events(path) if xml else None
+    if events is None:
+        events = list(_xml_events(path) if xml else _record_events(path))
     counted = counted_events(events)
     kept = sorted(counted) if counted is not None else range(len(events))
     return FileEvents(
