@@ -35,6 +35,7 @@ _SECTION_OF = {key: name for name, keys in SECTIONS.items() for key in keys}
 _REFERENCES, _CONTENT = PREFIXES["biro"] + "references", PREFIXES["c4o"] + "hasContent"
 _POSITION, _CONTEXT = PREFIXES["schema"] + "position", PREFIXES["pro"] + "isDocumentContextFor"
 _HELD_BY, _NAME = PREFIXES["pro"] + "isHeldBy", PREFIXES["foaf"] + "name"
+_PAGE = PREFIXES["foaf"] + "isPrimaryTopicOf"
 
 _SCOPE: ContextVar[IndexReading | None] = ContextVar("pubgraph_index_reading", default=None)
 _PLAIN: ContextVar[bool] = ContextVar("pubgraph_plain_reading", default=False)
@@ -78,7 +79,7 @@ class IndexReading:
         self._entries: list[list[str]] | None = None
         self._others: list[ox.NamedNode] = []
         self._parsed: dict[str, list[dict[str, Any]]] = {}
-        self._merged: dict[str, dict[str, list[str]]] = {}
+        self._merged: dict[tuple[str, bool], dict[str, list[str]]] = {}
 
     @property
     def usable(self) -> bool:
@@ -114,29 +115,38 @@ class IndexReading:
             self._parsed[name] = [json.loads(entry[number]) for entry in self._entries or []]
         return self._parsed[name]
 
-    def by_subject(self, key: str) -> dict[str, list[str]]:
-        """Subject -> values of ``key`` over the whole store (entries, then other graphs)."""
-        if key in self._merged:
-            return self._merged[key]
+    def by_subject(self, key: str, articles_only: bool = False) -> dict[str, list[str]]:
+        """Subject -> values of ``key`` over the whole store (entries, then other graphs).
+
+        ``articles_only``: the caller reads only loaded articles' values, so other graphs'
+        values of other subjects may be left out (the shared graph's 150,000 DOIs of cited works).
+        """
+        if (key, articles_only) in self._merged:
+            return self._merged[key, articles_only]
         found: dict[str, list[str]] = {}
         for section in self._section(_SECTION_OF[key]):
             for subject, values in section.get(key, {}).items():
                 known = found.get(subject)
                 found[subject] = values if known is None else known + values
-        for subject, value in self._scan_others(key):
+        for subject, value in self._scan_others(key, articles_only):
             found.setdefault(subject, []).append(value)
-        self._merged[key] = found
+        self._merged[key, articles_only] = found
         return found
 
-    def _scan_others(self, key: str) -> Iterator[tuple[str, str]]:
-        store = self.kg.oxigraph
-        if key.startswith("a "):
-            pattern: tuple[ox.NamedNode | None, ...] = (ox.NamedNode(_TYPE), ox.NamedNode(key[2:]))
-        else:
-            pattern = (ox.NamedNode(key), None)
-        for graph in self._others:
-            for quad in store.quads_for_pattern(None, pattern[0], pattern[1], graph):
-                yield _value(quad.subject), _value(quad.object)
+    def _scan_others(self, key: str, articles_only: bool = False) -> Iterator[tuple[str, str]]:
+        """``key``'s (subject, value) pairs in the graphs the entries do not cover: a SPARQL
+        scan, which decodes the two terms asked for where a quad pattern decodes four."""
+        if not self._others:
+            return
+        graphs = " ".join(str(graph) for graph in self._others)
+        cls = key[2:]
+        pattern = f"?s <{_TYPE}> <{cls}> BIND(<{cls}> AS ?o)" if key.startswith("a ") else f"?s <{key}> ?o"
+        loaded = f"FILTER EXISTS {{ GRAPH ?h {{ ?s <{_PAGE}> ?page }} }}" if articles_only else ""
+        sparql = f"SELECT ?s ?o WHERE {{ VALUES ?g {{ {graphs} }} GRAPH ?g {{ {pattern} }} {loaded} }}"
+        solutions = self.kg.oxigraph.query(sparql)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for subject, value in solutions:
+            yield _value(subject), _value(value)
 
     def reference_labels(self, works: Iterable[str]) -> dict[str, str]:
         """Work -> the smallest text of a reference to it, for the works asked."""

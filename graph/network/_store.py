@@ -54,19 +54,20 @@ def iri_of(name: str) -> str:
 
 
 def by_subject(
-    kg: KnowledgeStore, predicate: str, graph: str | None = None, *, grouped: bool = False
+    kg: KnowledgeStore, predicate: str, graph: str | None = None, *, grouped: bool = False, articles_only: bool = False
 ) -> dict[str, list[str]]:
     """Subject -> the plain values of its ``predicate`` objects (a prefixed name), in one scan.
 
     ``graph`` limits the scan to one named graph. ``grouped`` concatenates each subject's
     objects in the engine: faster when subjects have many objects (references), slower
-    when they have one.
+    when they have one. ``articles_only`` says the caller reads only loaded articles'
+    values: others may then be left out.
 
     >>> by_subject(KnowledgeStore.in_memory(), "cito:cites")
     {}
     """
     if graph is None and (reading := current(kg, iri_of(predicate))) is not None:
-        return reading.by_subject(iri_of(predicate))
+        return reading.by_subject(iri_of(predicate), articles_only)
     where = f"GRAPH <{graph}>" if graph else "GRAPH ?g"
     found: dict[str, list[str]] = {}
     if grouped:

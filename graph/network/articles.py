@@ -111,14 +111,14 @@ def load_articles(kg: KnowledgeStore, *, authors: bool = True, details: bool = T
     for iri, pages in by_subject(kg, "foaf:isPrimaryTopicOf").items():
         articles[iri] = {"iri": iri, "loaded": True, "pmid": pages[0].rstrip("/").rsplit("/", 1)[-1]}
     articles = dict(sorted(articles.items(), key=lambda item: _pmid_order(item[1]["pmid"])))
-    for iri, years in by_subject(kg, "fabio:hasPublicationYear").items():
+    for iri, years in by_subject(kg, "fabio:hasPublicationYear", articles_only=True).items():
         if iri in articles and years[0][:4].isdigit():
             articles[iri]["year"] = int(years[0][:4])
     if not details:
         return articles
     titles = by_subject(kg, "dcterms:title")
     _copy(articles, titles, "title")
-    _copy(articles, by_subject(kg, "prism:doi"), "doi")
+    _copy(articles, by_subject(kg, "prism:doi", articles_only=True), "doi")
     _add_journals(kg, articles, titles)
     if authors:
         _add_authors(kg, articles)
