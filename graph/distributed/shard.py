@@ -84,7 +84,8 @@ def _convert(
     converted: list[str] = []
     try:
         while batch := list(itertools.islice(records, _RECORDS_PER_BATCH)):
-            events, _quads = convert_records(batch, iris.base, False, seen, sink.write)
+            events, quads = convert_records(batch, iris.base, False, seen, sink.write)
+            sink.quads += quads
             converted.extend(pmid for pmid, version in events if version)
     except InputError as err:
         if str(err).startswith(f"{path}: "):
@@ -108,8 +109,9 @@ def _kept(records: Iterator[Record], keep: np.ndarray | None) -> Iterator[Record
 
 
 class _Sink:
-    """Compresses N-Quads into one gzip stream and counts lines: all, and those of the
-    shared graphs (a line ends with its graph, and only a line's end is a raw newline)."""
+    """Compresses N-Quads into one gzip stream and counts the lines of the shared graphs
+    (a line ends with its graph, and only a line's end is a raw newline); the converter
+    counts them all (counting twice cost 1% of a conversion)."""
 
     def __init__(self, out: IO[bytes], iris: Iris) -> None:
         self._out = out
@@ -118,7 +120,6 @@ class _Sink:
         self.quads = self.shared = 0
 
     def write(self, data: bytes) -> None:
-        self.quads += len(data) - len(data.replace(b"\n", b""))
         self.shared += data.count(self._shared[0]) + data.count(self._shared[1])
         self._out.write(self._zip.compress(data))
 
