@@ -300,16 +300,33 @@ def _client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         with client:
             yield client
         return
+    import dask
+
     count = workers or os.cpu_count() or 1
     with (
+        dask.config.set(_QUIET),
         LocalCluster(
             n_workers=count,
             threads_per_worker=1,
             processes=True,
             host="127.0.0.1",
-            dashboard_address="127.0.0.1:0",  # its HTTP server starts anyway: a free port, this host only
+            dashboard_address="127.0.0.1:0",  # its HTTP server starts anyway (idle without a browser): a free port
             silence_logs=logging.CRITICAL,  # a failed file is reported by the run, in one line
         ) as cluster,
         Client(cluster) as client,
     ):
         yield client
+
+
+# A local cluster's own upkeep, which runs for as long as a run lasts: each task is a
+# whole file of ~40 CPU-s, so sampling profilers, 20 ms event-loop ticks and 100 ms
+# memory checks in every process buy nothing (Dask's defaults in distributed.yaml).
+_QUIET = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.deploy.cluster-repr-interval": "10s",
+    "distributed.client.scheduler-info-interval": "10s",
+}
