@@ -26,6 +26,7 @@ from .store.checkpoint import Checkpoint
 from .store.files import atomic_output, prepared_parent, rdf_format_for, scratch_file, write_text
 from .store.oxigraph import KnowledgeStore, store_path
 from .store.provenance import load_activity_nquads
+from .store.summaries import refresh_summaries, summaries_current
 
 __all__ = [
     "DEMO_STORE",
@@ -287,13 +288,27 @@ def _build(
     with KnowledgeStore.open(target, iris=iris) as kg, _staging_dir(target) as staging:
         with Converter(iris.base, jobs=jobs, self_contained=True) as converter:
             summaries = [_build_file(kg, path, staging, converter, progress) for path in files]
+        warnings = _refreshed(kg, staging)
         if summaries:
             kg.compact()
-        warnings = tuple(
+        warnings += tuple(
             f"an earlier load of {name} was interrupted and rolled back; load that file again"
             for name in kg.interrupted_loads()
         )
         return BuildSummary(kg.path, tuple(summaries), time.perf_counter() - started, kg.count_quads(), warnings)
+
+
+def _refreshed(kg: KnowledgeStore, staging: Path) -> tuple[str, ...]:
+    """Bring the saved queries' summaries up to date once, after the last file: per file
+    it would cost each file a pass over the whole store. A failure leaves the loaded data
+    as it is, with the plain forms of the saved queries."""
+    if summaries_current(kg):
+        return ()
+    try:
+        refresh_summaries(kg, staging)
+    except StoreError as err:
+        return (str(err),)
+    return ()
 
 
 def _build_file(

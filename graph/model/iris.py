@@ -221,6 +221,16 @@ class Iris:
     def provenance_graph(self) -> str:
         return f"{self.base}graph/provenance"
 
+    @property
+    def summaries_graph(self) -> str:
+        """Counts derived from the rest of the store for the saved queries
+        (:mod:`graph.store.summaries`), rebuilt after each build.
+
+        >>> Iris("https://example.org/kg/").summaries_graph
+        'https://example.org/kg/graph/summaries'
+        """
+        return f"{self.base}graph/summaries"
+
     def metrics_graph(self, network: str) -> str:
         """Network metrics written back to the store, one graph per projection kind.
 

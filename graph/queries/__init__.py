@@ -15,6 +15,10 @@ the file runs unchanged in any SPARQL tool over the union of the store's named g
 :meth:`SavedQuery.render` checks each value against its kind and rewrites that line
 with it as an escaped literal or a checked IRI, so a value can never change the
 query's shape.
+
+A query may have a fast form, ``fast/NAME.rq``, with the same parameters and the same
+answer (rows and order), reading the summaries the build keeps
+(:mod:`graph.store.summaries`); :func:`fast_form` gives it for a rendered query text.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import pyoxigraph as ox
 from ..errors import QueryError, QueryParameterError
 from ..model.terms import literal
 
-__all__ = ["KINDS", "Param", "ParamKind", "SavedQuery", "get_saved", "list_saved"]
+__all__ = ["KINDS", "Param", "ParamKind", "SavedQuery", "fast_form", "get_saved", "list_saved"]
 
 _HEADER_RE = re.compile(r"#\s*(title|description|param)\s*:\s*(.*?)\s*$")
 _PARAM_RE = re.compile(
@@ -155,6 +159,7 @@ class SavedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
+    fast: str | None = None
 
     @property
     def usage(self) -> str:
@@ -206,6 +211,31 @@ class SavedQuery:
         nearest = difflib.get_close_matches(name, [param.name for param in self.params], n=1)
         hint = f" (did you mean {nearest[0]!r}?)" if nearest else ""
         return f"saved query {self.name!r} has no parameter {_shown(name)}{hint}; it takes {self.usage}"
+
+
+def fast_form(sparql: str) -> str | None:
+    """The fast form of ``sparql`` when it is a saved query's text as rendered (any
+    parameter values) and that query has one; None otherwise.
+
+    >>> text = get_saved("mesh-major-by-year").render({"min": "3"})
+    >>> 'VALUES ?min { "3" }' in fast_form(text) and "pg:majorTopicCount" in fast_form(text)
+    True
+    >>> fast_form(text.replace("DESC(?year)", "?year")) is None
+    True
+    """
+    for query in _load_all():
+        if query.fast is None or not sparql.startswith(query.text[: query.text.find("\n") + 1]):
+            continue
+        terms = {param.name: _values_re(param.name).search(sparql) for param in query.params}
+        if any(match is None for match in terms.values()):
+            return None
+        fast, template = query.fast, sparql
+        for param in query.params:
+            term = terms[param.name]["term"]  # type: ignore[index]
+            template = _set_values(template, param.name, param.term(param.example) or "")
+            fast = _set_values(fast, param.name, term)
+        return fast if template == query.text else None
+    return None
 
 
 def _is_unicode(value: str) -> bool:
@@ -264,14 +294,16 @@ def get_saved(name: str) -> SavedQuery:
 @cache
 def _load_all() -> tuple[SavedQuery, ...]:
     # importlib.resources, not __file__: the .rq files are package data, found when installed.
-    files = [item for item in resources.files(__package__).iterdir() if item.name.endswith(".rq")]
+    folder = resources.files(__package__)
+    files = [item for item in folder.iterdir() if item.name.endswith(".rq")]
+    fast = {item.name: item.read_text(encoding="utf-8") for item in (folder / "fast").iterdir()}
     return tuple(
-        _parse(item.name.removesuffix(".rq"), item.read_text(encoding="utf-8"))
+        _parse(item.name.removesuffix(".rq"), item.read_text(encoding="utf-8"), fast.get(item.name))
         for item in sorted(files, key=lambda item: item.name)
     )
 
 
-def _parse(name: str, text: str) -> SavedQuery:
+def _parse(name: str, text: str, fast: str | None = None) -> SavedQuery:
     """Read a query's declaration from its leading comment lines.
 
     >>> _parse("n", '# title: T\\n# description: D\\n# param: x (integer) = 1 -- an x\\n'
@@ -295,7 +327,10 @@ def _parse(name: str, text: str) -> SavedQuery:
         if not fields.get(key):
             raise QueryError(f"saved query {name!r} has no '# {key}:' line")
     params = tuple(_param(name, text, *declaration) for declaration in declared)
-    return SavedQuery(name, fields["title"], fields["description"], params, text)
+    for param in params:
+        if fast is not None and _values_re(param.name).search(fast) is None:
+            raise QueryError(f"the fast form of saved query {name!r} has no line VALUES ?{param.name} {{ … }}")
+    return SavedQuery(name, fields["title"], fields["description"], params, text, fast)
 
 
 def _declaration(query: str, line: str) -> tuple[str, str, str, str | None]:

@@ -36,6 +36,7 @@ _IN_PROGRESS = ox.NamedNode(_PG + "loadInProgress")
 _INTERRUPTED = ox.NamedNode(_PG + "InterruptedLoad")
 _INPUT = ox.NamedNode(_PG + "input")
 _SHA256 = ox.NamedNode(_PG + "sha256")
+_SUMMARIES_VERSION = ox.NamedNode(_PG + "summariesVersion")
 _INDEX = ox.NamedNode(_PG + "index")  # graph.model.record_index
 RDF_TYPE = PREFIXES["rdf"] + "type"
 
@@ -129,6 +130,7 @@ class KnowledgeStore:
         """
         self._writable()
         if self.path is None:
+            self._summaries_stale()
             yield
             return
         marker = marker.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # a file name, as shown
@@ -137,6 +139,7 @@ class KnowledgeStore:
         try:
             checkpoint.take(self._store)
             self._store.add(flag)
+            self._summaries_stale()
         except OSError as err:
             checkpoint.discard()
             reason = err.strerror or err
@@ -155,6 +158,12 @@ class KnowledgeStore:
                 ) from err
             raise
         checkpoint.discard()
+
+    def _summaries_stale(self) -> None:
+        """The query summaries no longer match: drop their marker (graph.store.summaries)."""
+        graph = ox.NamedNode(self.iris.summaries_graph)
+        for quad in list(self._store.quads_for_pattern(graph, _SUMMARIES_VERSION, None, graph)):
+            self._store.remove(quad)
 
     def _settle(self, checkpoint: Checkpoint) -> None:
         """A checkpoint found on opening: roll back the load it guarded if that load never
