@@ -7,12 +7,17 @@ own seed and PMID range) and converts them three ways, each in a fresh child pro
   (b) ``convert --dask`` on a local cluster of 1 worker: scan, settle, one shard a file
   (c) the same with 2 workers
 
-and reports records/s, the speed-up of (c) over (a), the per-file overhead Dask adds
-((b) against (a): the scan pass, task shipping, the cluster's start), the peak RSS of
-the largest process, and the shard sizes and quads per record that the README's "All
-of PubMed" figures are computed from.
+plus (d) the shard task alone, first pass included, in one process without Dask, and
+(e) the first pass alone. Each round runs them in a rotated order (interleaved A/B: a
+shared machine's load drifts), ``--repeat`` rounds, each run with the load average
+beside it, and reports medians: records per CPU-second (the CPU of every process: the
+scheduler and nannies in the client's process, the workers as its children) and per
+wall-clock second, the per-file overhead of the shard task ((d) against (a)) and of
+Dask as a whole ((b) less a cluster's start against (a)), the speed-up of (c) over (a),
+the peak RSS of the largest process, and the shard sizes and quads per record that the
+README's "All of PubMed" figures are computed from.
 
-Run: ``python benchmarks/scale.py [--records 30000] [--files 4] [--workdir DIR]``.
+Run: ``python benchmarks/scale.py [--records 30000] [--files 4] [--repeat 2] [--workdir DIR]``.
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -113,17 +120,47 @@ print(json.dumps({"seconds": time.perf_counter() - t, "cpu": cpu() - c}))
 )
 
 
+_SHARD = (
+    """
+import json, resource, sys, time
+from pathlib import Path
+from graph.distributed.plan import scan_file
+from graph.distributed.shard import write_shard
+from graph.model import Iris
+"""
+    + _CPU
+    + """
+out, files = Path(sys.argv[1]), sys.argv[2:]
+out.mkdir(exist_ok=True)
+t, c, records = time.perf_counter(), cpu(), 0
+for n, name in enumerate(files):
+    scanned = scan_file(Path(name))
+    current = scanned.pmids[scanned.versions != 0]
+    records += write_shard(Path(name), out, f"{n}.nq.gz", None, current, Iris().base).records
+print(json.dumps({"seconds": time.perf_counter() - t, "cpu": cpu() - c, "records": records,
+    "rss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "rss_children": 0}))
+"""
+)
+
+
 def child(code: str, *args: str) -> dict[str, float]:
+    load = os.getloadavg()[0]
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"benchmark child failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return {**json.loads(done.stdout.strip().splitlines()[-1]), "load": (load + os.getloadavg()[0]) / 2}
+
+
+def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Each figure's median over the rounds (the shard figures are the same in each)."""
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=30_000)
     parser.add_argument("--files", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=2, help="rounds, each in a rotated order")
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="pubgraph-scale-"))
@@ -138,27 +175,53 @@ def main() -> None:
     size = sum(Path(f).stat().st_size for f in files)
     print(f"corpus: {args.files} files x {args.records:,} records, {size / 1e6:.0f} MB gzip ({workdir})")
 
-    single = child(_SINGLE, *files, str(workdir / "single.nq.gz"))
-    scan = child(_SCAN, *files)
-    runs = {}
-    for workers in (1, 2):
+    def dask(workers: int) -> dict[str, float]:
         out = workdir / f"shards-{workers}"
         shutil.rmtree(out, ignore_errors=True)
-        runs[workers] = child(_DASK, str(workers), str(out), *files)
+        return child(_DASK, str(workers), str(out), *files)
+
+    def shard() -> dict[str, float]:
+        shutil.rmtree(workdir / "shards-task", ignore_errors=True)
+        return child(_SHARD, str(workdir / "shards-task"), *files)
+
+    kinds = {
+        "single": lambda: child(_SINGLE, *files, str(workdir / "single.nq.gz")),
+        "task": shard,
+        "dask1": lambda: dask(1),
+        "dask2": lambda: dask(2),
+        "scan": lambda: child(_SCAN, *files),
+    }
+    rounds: dict[str, list[dict[str, float]]] = {kind: [] for kind in kinds}
+    order = list(kinds)
+    for turn in range(args.repeat):
+        for kind in order[turn % len(order) :] + order[: turn % len(order)]:
+            rounds[kind].append(kinds[kind]())
+            run = rounds[kind][-1]
+            figures = f"{run['cpu']:7.1f} CPU-s {run['seconds']:7.1f} s wall, load {run['load']:.1f}"
+            print(f"  round {turn + 1}: {kind:<6} {figures}", flush=True)
+    single, task, scan = (median_run(rounds[kind]) for kind in ("single", "task", "scan"))
+    runs = {1: median_run(rounds["dask1"]), 2: median_run(rounds["dask2"])}
 
     def line(label: str, run: dict[str, float]) -> str:
         peak = max(run["rss_self"], run["rss_children"]) / 1024
         return (
             f"{label:<34} {run['records'] / run['seconds']:>7,.0f} records/s wall ({run['seconds']:>6.1f} s), "
-            f"{run['records'] / run['cpu']:>6,.0f} records per CPU-second; peak RSS {peak:,.0f} MB"
+            f"{run['records'] / run['cpu']:>6,.0f} records per CPU-second; peak RSS {peak:,.0f} MB; "
+            f"load {run['load']:.1f}"
         )
 
+    print(f"medians of {args.repeat} round(s):")
     print(line("(a) convert --jobs 1 (one process)", single))
+    print(line("(d) shard task, no Dask", task))
     print(line("(b) --dask, 1 worker", runs[1]))
     print(line("(c) --dask, 2 workers", runs[2]))
     print(
         f"speed-up, wall: (c) over (a) {single['seconds'] / runs[2]['seconds']:.2f}x, "
         f"(c) over (b) {runs[1]['seconds'] / runs[2]['seconds']:.2f}x"
+    )
+    print(
+        f"the shard task against (a), first pass included: CPU {task['cpu'] / single['cpu'] - 1:+.1%}, "
+        f"wall {task['seconds'] / single['seconds'] - 1:+.1%}"
     )
     # The cluster's start is paid once a run, not a file; its CPU is measured apart.
     work = runs[1]["cpu"] - runs[1]["startup_cpu"]
@@ -175,7 +238,7 @@ def main() -> None:
         f"{run['quads'] / total:,.0f} quads a record ({run['record_quads'] / total:,.0f} in the record's own graph), "
         f"{run['bytes'] / run['quads']:.1f} bytes a quad gzip"
     )
-    print(json.dumps({"single": single, "scan": scan, "dask1": runs[1], "dask2": runs[2], "records": total}))
+    print(json.dumps({"rounds": rounds, "records": total}))
 
 
 if __name__ == "__main__":
