@@ -10,7 +10,7 @@ default graph's de-duplication.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from ..model.namespaces import PREFIXES
 from ..store.oxigraph import KnowledgeStore
 from ._index import current, index_scope
 
-__all__ = ["StoreLike", "by_subject", "iri_of", "opened", "rows", "typed"]
+__all__ = ["StoreLike", "by_subject", "iri_of", "opened", "rows", "typed", "values_of"]
 
 StoreLike = KnowledgeStore | Path | str | None
 # XML 1.0 forbids U+001F, so no PubMed-derived literal contains it; IRIs cannot either.
@@ -82,6 +82,24 @@ def by_subject(
     for s, o in rows(kg, f"SELECT ?s ?o WHERE {{ {where} {{ ?s {predicate} ?o }} }}"):
         if s is not None and o is not None:
             found.setdefault(s, []).append(o)
+    return found
+
+
+def values_of(kg: KnowledgeStore, subjects: Iterable[str], predicate: str, graph: str) -> dict[str, list[str]]:
+    """Subject -> the plain values of its ``predicate`` objects in ``graph``, looked up for
+    these subjects only: cheaper than a scan when they are a small part of the graph
+    (the MeSH terms a network shows among all labels).
+
+    >>> values_of(KnowledgeStore.in_memory(), ["http://x.org/a"], "rdfs:label", "http://x.org/g")
+    {}
+    """
+    store, named, property_ = kg.oxigraph, ox.NamedNode(graph), ox.NamedNode(iri_of(predicate))
+    found: dict[str, list[str]] = {}
+    for subject in subjects:
+        quads = store.quads_for_pattern(ox.NamedNode(subject), property_, None, named)
+        values = [str(q.object) if isinstance(q.object, ox.Triple) else q.object.value for q in quads]
+        if values:
+            found[subject] = values
     return found
 
 

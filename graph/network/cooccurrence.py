@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 
 import networkx as nx
 
-from ._store import StoreLike, by_subject, opened
+from ._store import StoreLike, by_subject, opened, values_of
 from ._weights import cooccurrence
 from .articles import chosen_articles
 from .citation import Progress, _quiet
@@ -58,9 +58,12 @@ def mesh_network(
         terms = mesh_descriptors(
             by_subject(kg, "fabio:hasPrimarySubjectTerm" if major_only else "fabio:hasSubjectTerm")
         )
-        labels = {d[len(_MESH) :]: min(names) for d, names in by_subject(kg, "rdfs:label", kg.iris.mesh_graph).items()}
+        groups = {article: sorted(found) for article, found in terms.items() if article in articles}
+        used = {_MESH + ui for found in groups.values() for ui in found}
+        labels = {
+            d[len(_MESH) :]: min(names) for d, names in values_of(kg, used, "rdfs:label", kg.iris.mesh_graph).items()
+        }
     progress("counting co-occurrences")
-    groups = {article: sorted(found) for article, found in terms.items() if article in articles}
     G = _graph(
         "mesh", where, min_weight, groups, {ui: (labels.get(ui, ui), _MESH + ui) for g in groups.values() for ui in g}
     )
