@@ -19,7 +19,7 @@ Each figure is printed with a ratio to a baseline measured in the same run:
   peak memory (RSS) of the process after each step
 
 Run: ``python benchmarks/networks.py [--records 30000] [--store DIR] [--workdir DIR] [--skip-pyvis]
-[--plain] [--projections-only]`` (``--store`` reuses a store already built from the corpus;
+[--plain] [--projections-only] [--kinds NAME …]`` (``--store`` reuses a store already built from the corpus;
 building one takes minutes; ``--plain`` times each projection again without the per-record
 index, ``--projections-only`` stops after (a)).
 """
@@ -105,11 +105,13 @@ def scan_seconds(store: Path, predicates: tuple[str, ...]) -> tuple[int, float]:
     return timed(scan)
 
 
-def projections(store: Path, plain: bool) -> nx.DiGraph:
+def projections(store: Path, plain: bool, kinds: list[str] | None = None) -> nx.DiGraph:
     """(a) every projection beside its floor: one scan of the quads it needs; with ``plain``,
     also the plain reading that ignores the per-record index, in the same minute."""
     cited = nx.DiGraph()
     for name, predicates in FLOORS.items():
+        if kinds and name not in kinds:
+            continue
         quads, floor_s = scan_seconds(store, predicates)
         kind, options = ("citation", {"include_cited": True}) if name == "citation+cited" else (name, {})
         G, seconds = timed(lambda kind=kind, options=options: project(kind, store, **options))
@@ -255,11 +257,12 @@ def main() -> None:
     parser.add_argument("--skip-pyvis", action="store_true", help="skip the (slow) pyvis baseline")
     parser.add_argument("--plain", action="store_true", help="(a) also without the per-record index")
     parser.add_argument("--projections-only", action="store_true", help="stop after (a)")
+    parser.add_argument("--kinds", nargs="*", choices=list(FLOORS), help="(a) only these projections")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="pubgraph-networks-"))
     workdir.mkdir(parents=True, exist_ok=True)
     store = store_for(args, workdir)
-    cited = projections(store, args.plain)
+    cited = projections(store, args.plain, args.kinds)
     if args.projections_only:
         return
     metrics_command(store)
