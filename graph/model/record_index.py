@@ -41,15 +41,15 @@ __all__ = [
 ]
 
 INDEX = PREFIXES["pg"] + "index"
-INDEX_VERSION = "pgindex1"
+INDEX_VERSION = "pgindex2"
 SEPARATOR = "\u001f"
 _P = PREFIXES
 _TYPE = _P["rdf"] + "type"
 #: section name -> the keys it holds (predicate IRIs, or "a " + class IRI)
 SECTIONS: dict[str, tuple[str, ...]] = {
+    # what every projection reads (which records are loaded, their years) apart from the rest
+    "pages": (_P["foaf"] + "isPrimaryTopicOf", _P["fabio"] + "hasPublicationYear"),
     "articles": (
-        _P["foaf"] + "isPrimaryTopicOf",
-        _P["fabio"] + "hasPublicationYear",
         _P["dcterms"] + "title",
         _P["prism"] + "doi",
         _P["frbr"] + "partOf",
@@ -75,7 +75,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         _P["pro"] + "relatesToOrganization",
         "a " + _P["foaf"] + "Person",
     ),
-    "terms": (_P["fabio"] + "hasPrimarySubjectTerm", _P["fabio"] + "hasSubjectTerm", _P["prism"] + "keyword"),
+    "terms": (_P["fabio"] + "hasPrimarySubjectTerm", _P["fabio"] + "hasSubjectTerm"),
+    "keywords": (_P["prism"] + "keyword",),
 }
 _SECTION_OF = {key: name for name, keys in SECTIONS.items() for key in keys}
 _REFERENCES = (_P["biro"] + "references").encode()
@@ -151,7 +152,7 @@ def record_entry(data: bytes, graph: str) -> str:
 
     >>> line = (b'<https://w3id.org/pubgraph/article/1> <http://purl.org/spar/cito/cites> '
     ...     b'<https://w3id.org/pubgraph/article/2> <https://w3id.org/pubgraph/graph/pubmed/1> .\\n')
-    >>> record_entry(line, "https://w3id.org/pubgraph/graph/pubmed/1").split(SEPARATOR)[2]
+    >>> record_entry(line, "https://w3id.org/pubgraph/graph/pubmed/1").split(SEPARATOR)[3]
     '{"http://purl.org/spar/cito/cites":{"https://w3id.org/pubgraph/article/1":["https://w3id.org/pubgraph/article/2"]}}'
     """
     own = f" <{graph}> .".encode()
@@ -200,8 +201,11 @@ def article_entry(article: Article, iris: Iris) -> str:
     real sample), at a small part of the cost of reading those lines back.
 
     >>> from graph.records import Article
-    >>> article_entry(Article("1", title="A"), Iris("http://x.org/")).split(SEPARATOR)[1]
-    '{"http://xmlns.com/foaf/0.1/isPrimaryTopicOf":{"http://x.org/article/1":["https://pubmed.ncbi.nlm.nih.gov/1/"]},"http://purl.org/dc/terms/title":{"http://x.org/article/1":["A"]}}'
+    >>> pages, articles = article_entry(Article("1", title="A"), Iris("http://x.org/")).split(SEPARATOR)[1:3]
+    >>> pages
+    '{"http://xmlns.com/foaf/0.1/isPrimaryTopicOf":{"http://x.org/article/1":["https://pubmed.ncbi.nlm.nih.gov/1/"]}}'
+    >>> articles
+    '{"http://purl.org/dc/terms/title":{"http://x.org/article/1":["A"]}}'
     """
     record, s, pmid = _Record(), iris.article(article.pmid), article.pmid
     add = record.add
