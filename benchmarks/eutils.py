@@ -7,7 +7,7 @@ the replay server of the tests (``tests/eutils_server.py``) in a child process o
 
   (a) baseline: the same number of bare GET requests, paced by the same limiter, no
       parsing, caching or writing: what the rate limit alone costs here
-  (b) ``graph.live.fetch`` of the whole search to .xml.gz, cold cache
+  (b) ``graph.pipeline.harvest.fetch`` of the whole search to .xml.gz, cold cache
   (c) the same fetch again, answered from the cache
 
 and prints (b) as a ratio to (a) and to the theoretical minimum [target < 1.3x], and
@@ -30,7 +30,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from graph.live import fetch  # noqa: E402
+from graph.pipeline.harvest import fetch  # noqa: E402
 from graph.sources.eutils import EutilsClient, RateLimiter  # noqa: E402
 
 

@@ -43,9 +43,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import write_corpus
 
-from graph.endpoint import oxigraph_binary
+from graph.pipeline.endpoint import oxigraph_binary
+from graph.pipeline.query import _collect, run_query
 from graph.queries import SavedQuery, fast_form, list_saved
-from graph.query import _collect, run_query
 from graph.store import KnowledgeStore
 from graph.store.remote import push
 from graph.store.summaries import refresh_summaries
@@ -62,7 +62,7 @@ _BULK_CODE = (
     "print(json.dumps({'seconds': time.perf_counter() - t, 'quads': len(s)}))"
 )
 _RSS_CODE = (
-    "import json, resource, sys, time, graph.export as e;"
+    "import json, resource, sys, time, graph.pipeline.rdf_export as e;"
     "t = time.perf_counter(); s = e.export(sys.argv[1], sys.argv[2]);"
     "print(json.dumps({'seconds': time.perf_counter() - t, 'quads': s.quads,"
     " 'rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))"

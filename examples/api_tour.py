@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import graph
-from graph.query import run_query
+from graph import run_query
 
 STORE = Path("output") / "example-store"
 

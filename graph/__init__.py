@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .errors import (
     GraphError,
     InputError,
@@ -27,12 +26,12 @@ from .store import KnowledgeStore
 _LAZY = {
     "article_nquads": "graph.model",
     "Seen": "graph.model",
-    "run_query": "graph.query",
-    "QueryResult": "graph.query",
-    "fetch": "graph.live",
-    "snowball": "graph.live",
-    "build_query": "graph.live",
-    "HarvestSummary": "graph.live",
+    "run_query": "graph.pipeline",
+    "QueryResult": "graph.pipeline",
+    "fetch": "graph.pipeline",
+    "snowball": "graph.pipeline",
+    "build_query": "graph.pipeline",
+    "HarvestSummary": "graph.pipeline",
     "project": "graph.network",
     "parse_where": "graph.network",
     "node_metrics": "graph.network",
@@ -42,15 +41,15 @@ _LAZY = {
     "render_page": "graph.render",
     "render_map": "graph.render",
     "PageSummary": "graph.render",
-    "serve": "graph.endpoint",
-    "Endpoint": "graph.endpoint",
-    "export": "graph.export",
-    "ExportSummary": "graph.export",
+    "serve": "graph.pipeline",
+    "Endpoint": "graph.pipeline",
+    "export": "graph.pipeline",
+    "ExportSummary": "graph.pipeline",
     "push": "graph.store.remote",
     "PushSummary": "graph.store.remote",
     "Credentials": "graph.store.remote",
     "credentials_from_env": "graph.store.remote",
-    "run_remote_query": "graph.remote_query",
+    "run_remote_query": "graph.pipeline",
 }
 
 __all__ = [

@@ -35,7 +35,7 @@ from .records import Article
 from .store.oxigraph import KnowledgeStore
 
 if TYPE_CHECKING:
-    from .query import QueryResult
+    from .pipeline.query import QueryResult
 
 __all__ = ["dataset", "record_graph", "records_graph", "result_graph"]
 
@@ -146,7 +146,7 @@ def records_graph(records: Iterable[object], iris: Iris | None = None) -> Graph:
 def result_graph(result: QueryResult) -> Graph:
     """A CONSTRUCT or DESCRIBE answer as an in-memory :class:`rdflib.Graph`.
 
-    >>> from graph.query import run_query
+    >>> from graph.pipeline.query import run_query
     >>> kg = KnowledgeStore.in_memory()
     >>> kg.add_quads('<http://x.org/a> <http://x.org/p> "1" <http://x.org/g> .\\n')
     >>> len(run_query("CONSTRUCT WHERE { ?s ?p ?o }", kg).to_rdflib())

@@ -17,7 +17,7 @@ Unicode spaces included), with these changes made on purpose:
   case-insensitive), PMC ids ``PMC`` + digits without version, ORCID iDs
   ``0000-0000-0000-000X``, PMIDs without leading zeros;
 - of several versions of one PMID, the highest ``Version`` is kept (the last one on a
-  tie), and a ``<DeleteCitation>`` removes it (``graph.pipeline``);
+  tie), and a ``<DeleteCitation>`` removes it (``graph.pipeline.loading``);
 - MeSH UIs missing from a record are looked up by name (``PUBGRAPH_MESH``); names that
   stay unknown are kept with ``ui`` None.
 """

@@ -1,6 +1,6 @@
 """SPARQL results in the W3C formats, written and read by pyoxigraph's own serializers.
 
-A :class:`~graph.query.QueryResult` holds its rows as pyoxigraph terms; these functions
+A :class:`~graph.pipeline.query.QueryResult` holds its rows as pyoxigraph terms; these functions
 hand them back to the engine, so JSON, XML, CSV and TSV are exactly what Oxigraph (and
 so ``pubgraph serve``) writes, and answers from other endpoints are read by the same
 parser. TSV is the go-between: it writes every term in N-Triples syntax, so nothing
@@ -14,7 +14,7 @@ import logging
 import pyoxigraph as ox
 
 from .errors import QueryError
-from .query import QueryResult
+from .pipeline.query import QueryResult
 
 __all__ = ["STANDARD_FORMATS", "parse_results", "result_bytes", "to_oxigraph"]
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urlsplit
 
 __all__ = ["children", "free_port", "gone", "raw_post", "wait_for", "workers"]
 
-WORKER = b"graph.endpoint_worker"
+WORKER = b"graph.pipeline.endpoint.worker"
 
 
 def free_port() -> int:

@@ -25,4 +25,11 @@ def test_import_graph_loads_no_optional_machinery() -> None:
     code = "import sys, graph; print(' '.join(sorted(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = set(done.stdout.split())
-    assert not loaded & {"graph.network", "graph.render", "graph.live", "graph.endpoint", "networkx", "requests"}
+    assert not loaded & {
+        "graph.network",
+        "graph.render",
+        "graph.pipeline.harvest",
+        "graph.pipeline.endpoint",
+        "networkx",
+        "requests",
+    }

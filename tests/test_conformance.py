@@ -23,9 +23,9 @@ from conftest import SHARED_SAMPLES
 
 import graph
 from graph.model import DEFAULT_BASE
-from graph.query import run_query
+from graph.pipeline.query import run_query
+from graph.pipeline.stats import store_stats
 from graph.records import Article, Deletion
-from graph.stats import store_stats
 
 XML_DIR = SHARED_SAMPLES / "xml"
 SAMPLES = sorted(XML_DIR.glob("*.xml*")) if XML_DIR.is_dir() else []

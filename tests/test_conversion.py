@@ -31,8 +31,8 @@ from pyoxigraph import RdfFormat, parse
 
 import graph
 from graph import InputError, Iris, article_quads, convert, read_records
-from graph.conversion import Converter, _PieceBuffer
-from graph.pipeline import sample_files
+from graph.pipeline.conversion import Converter, _PieceBuffer
+from graph.pipeline.loading import sample_files
 from graph.records import Article, Deletion, Record
 from graph.sources.pubmed_xml import read, split
 

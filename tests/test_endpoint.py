@@ -27,11 +27,11 @@ from SPARQLWrapper import CSV, GET, JSON, N3, POST, RDFXML, TSV, TURTLE, XML, SP
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 import graph
-from graph.endpoint import Endpoint, serve
 from graph.errors import EndpointError, StoreError, StoreLockedError
+from graph.pipeline.endpoint import Endpoint, serve
+from graph.pipeline.query import run_query
+from graph.pipeline.remote_query import run_remote_query
 from graph.queries import list_saved
-from graph.query import run_query
-from graph.remote_query import run_remote_query
 
 # SPARQLWrapper parses RDF/XML answers with rdflib's deprecated ConjunctiveGraph.
 pytestmark = [

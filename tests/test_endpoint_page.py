@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import requests
 
-from graph.endpoint import Endpoint, serve
 from graph.model.namespaces import PREFIXES
-from graph.query import run_query
+from graph.pipeline.endpoint import Endpoint, serve
+from graph.pipeline.query import run_query
 
 SCREENSHOT = Path(__file__).resolve().parents[1] / "output" / "endpoint-page.png"
 QUERY = "SELECT ?journal ?title WHERE { ?journal a fabio:Journal ; dcterms:title ?title } ORDER BY ?title"

@@ -22,9 +22,9 @@ import pytest
 import requests
 from endpoint_helpers import children, free_port, gone, raw_post, wait_for
 
-from graph.endpoint import Endpoint, serve
-from graph.endpoint_protocol import allowed_host_names, federated_keyword, host_refusal
-from graph.query import run_query
+from graph.pipeline.endpoint import Endpoint, serve
+from graph.pipeline.endpoint.protocol import allowed_host_names, federated_keyword, host_refusal
+from graph.pipeline.query import run_query
 
 LIMIT = 1.0
 OVERRUN = (

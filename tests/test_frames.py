@@ -13,7 +13,7 @@ from graph.errors import QueryError
 from graph.frames import column_kind, metrics_frame, result_frame
 from graph.network import project
 from graph.network.metrics import node_metrics
-from graph.query import QueryResult, run_query
+from graph.pipeline.query import QueryResult, run_query
 
 pd = pytest.importorskip("pandas")
 

@@ -14,8 +14,8 @@ from conftest import run_cli
 from eutils_server import EutilsServer, network_records, synthetic_records
 
 from graph.errors import EutilsError, NoResultsError
-from graph.live import build_query, elink_nquads, fetch, snowball
 from graph.model import Iris
+from graph.pipeline.harvest import build_query, elink_nquads, fetch, snowball
 from graph.sources import read_records
 from graph.sources.eutils import NCBI_RETRY, EutilsClient
 from graph.store import KnowledgeStore

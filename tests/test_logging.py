@@ -12,7 +12,7 @@ import pytest
 from graph import build, sample_files
 from graph.errors import RemoteError
 from graph.http import RetryPolicy
-from graph.query import run_query
+from graph.pipeline.query import run_query
 from graph.sources.eutils import EutilsClient
 from tests.eutils_server import EutilsServer, Fault, synthetic_records
 from tests.fault_servers import EchoServer
@@ -49,7 +49,7 @@ def test_eutils_requests_retries_and_cache_hits_are_logged(caplog: pytest.LogCap
 
 
 def test_remote_store_retries_are_logged(caplog: pytest.LogCaptureFixture) -> None:
-    from graph.remote_query import run_remote_query
+    from graph.pipeline.remote_query import run_remote_query
 
     caplog.set_level(logging.DEBUG, logger="graph.http")
     heard = []

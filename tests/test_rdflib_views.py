@@ -12,7 +12,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from graph import KnowledgeStore, read_records, sample_files
 from graph.errors import QueryError, StoreError
 from graph.model import PREFIXES, article_nquads
-from graph.query import run_query
+from graph.pipeline.query import run_query
 from graph.rdflib_views import dataset, record_graph, records_graph, result_graph
 from graph.records import Article
 

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.errors import QueryError, RemoteError
-from graph.query import QueryResult, write_result
-from graph.remote_query import run_remote_query
+from graph.pipeline.query import QueryResult, write_result
+from graph.pipeline.remote_query import run_remote_query
 from graph.results import parse_results, result_bytes
 from graph.store.remote.transport import mock_session
 from tests.conftest import run_cli
@@ -91,7 +91,7 @@ def test_cli_query_format_xml_matches_json(demo_store: Path) -> None:
 def test_cli_json_output_is_the_engines(demo_store: Path) -> None:
     result = CliRunner().invoke(cli, ["query", QUERY, "--store", str(demo_store), "--format", "json"])
     assert result.exit_code == 0
-    from graph.query import run_query
+    from graph.pipeline.query import run_query
 
     assert result.stdout_bytes == result_bytes(run_query(QUERY, demo_store), "json")
 

@@ -13,8 +13,8 @@ from conftest import DATA, article_xml, delete_xml, run_cli, write_xml
 
 import graph
 from graph.model import Iris
-from graph.query import run_query
-from graph.stats import store_stats
+from graph.pipeline.query import run_query
+from graph.pipeline.stats import store_stats
 from graph.store import KnowledgeStore
 
 BASELINE = DATA / "baseline.xml"

@@ -19,9 +19,9 @@ from typing import Any, NoReturn, TypeVar
 import click
 from tqdm import tqdm
 
-from .. import __version__
+from .._version import __version__
 from ..errors import GraphError, QueryParameterError
-from ..pipeline import FileSummary
+from ..pipeline.loading import FileSummary
 from ..processes import Terminated
 from ..sources import expand_inputs
 
@@ -152,7 +152,7 @@ def cli() -> None:
 class Bars:
     """Progress bars on stderr: bytes of the current file, records read, records/s.
 
-    Implements :class:`graph.pipeline.Progress`; silent when stderr is not a terminal.
+    Implements :class:`graph.pipeline.loading.Progress`; silent when stderr is not a terminal.
     """
 
     def __init__(self, total_files: int) -> None:

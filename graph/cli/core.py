@@ -10,9 +10,9 @@ from typing import Any
 import click
 
 from ..errors import QueryError, QueryParameterError
-from ..pipeline import DEMO_STORE, BuildSummary, build, build_demo, convert, sample_files
-from ..query import RESULT_FORMATS, check_query, run_query, write_result
-from ..stats import store_stats
+from ..pipeline.loading import DEMO_STORE, BuildSummary, build, build_demo, convert, sample_files
+from ..pipeline.query import RESULT_FORMATS, check_query, run_query, write_result
+from ..pipeline.stats import store_stats
 from ..store.oxigraph import store_path
 from ._common import Bars, base_option, cli, inputs_or_fail, jobs_option, store_option
 
@@ -78,7 +78,7 @@ def build_command(
     if query is not None:
         if inputs:
             raise click.UsageError("give input files or --query, not both")
-        from ..live import build_query
+        from ..pipeline.harvest import build_query
 
         live_bars = LiveBars()
         try:
@@ -240,7 +240,7 @@ def query_command(
         text = sparql if sparql else _read_query(query_file)
     check_query(text)
     if endpoint:
-        from ..remote_query import run_remote_query
+        from ..pipeline.remote_query import run_remote_query
         from .live import echo_retry
         from .remote import credentials
 

@@ -13,7 +13,7 @@ import click
 from tqdm import tqdm
 
 from ..http import RetryNotice
-from ..live import HarvestSummary, fetch, snowball
+from ..pipeline.harvest import HarvestSummary, fetch, snowball
 from ..sources.eutils import DEFAULT_CACHE, EutilsClient
 from ._common import Bars, base_option, cli, store_option
 

@@ -11,10 +11,10 @@ from typing import Any, TypeVar
 import click
 from tqdm import tqdm
 
-from ..endpoint import DEFAULT_HOST, DEFAULT_PORT, Endpoint, serve
 from ..errors import RemoteError
-from ..export import export
 from ..http import RetryPolicy
+from ..pipeline.endpoint.service import DEFAULT_HOST, DEFAULT_PORT, Endpoint, serve
+from ..pipeline.rdf_export import export
 from ..store.remote import PROTOCOLS, PushSummary, credentials_from_env, push
 from ..store.remote.auth import Credentials
 from ._common import cli, store_option

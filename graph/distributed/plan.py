@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 from lxml import etree
 
-from ..conversion import counted_events
 from ..errors import InputError
 from ..identifiers import normalize_pmid
+from ..pipeline.conversion import counted_events
 from ..records import Deletion
 from ..sources import guess_format, read_records
 from ..sources._io import open_input, read_errors
@@ -38,7 +38,7 @@ class FileEvents:
     """The events of one file that count within it, as arrays (compact for ~38 million PMIDs).
 
     ``indices`` are positions in the file's whole event list (records and deletions, in
-    document order), as :meth:`graph.conversion.Converter.pieces` takes them in ``keep``;
+    document order), as :meth:`graph.pipeline.conversion.Converter.pieces` takes them in ``keep``;
     ``versions`` is 0 for a deletion. ``total`` counts every event of the file.
     """
 

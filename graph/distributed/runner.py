@@ -26,7 +26,7 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from .. import __version__
+from .._version import __version__
 from ..errors import DistributedError, GraphError
 from ..model import Iris
 from ..sources import expand_inputs

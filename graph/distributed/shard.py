@@ -18,9 +18,9 @@ from typing import IO
 
 import numpy as np
 
-from ..conversion import convert_records
 from ..errors import ConversionError, InputError
 from ..model import Iris, Seen
+from ..pipeline.conversion import convert_records
 from ..records import Deletion, Record
 from ..sources import read_records
 

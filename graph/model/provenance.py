@@ -11,14 +11,14 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from .. import __version__
-from ..model.iris import Iris
-from ..model.namespaces import DCTERMS, PG, PROV, RDF, RDFS
-from ..model.terms import iri, literal, scalar_text
+from .._version import __version__
+from .iris import Iris
+from .namespaces import DCTERMS, PG, PROV, RDF, RDFS
+from .terms import iri, literal, scalar_text
 
 if TYPE_CHECKING:
-    from ..live import Manifest
-    from ..pipeline import FileSummary
+    from ..pipeline.harvest import Manifest
+    from ..pipeline.loading import FileSummary
 
 __all__ = ["harvest_activity_nquads", "load_activity_nquads", "software_agent"]
 
@@ -45,7 +45,7 @@ def load_activity_nquads(iris: Iris, summary: FileSummary, began: float, ended: 
     """N-Quads describing one file's load into the store.
 
     >>> from pathlib import Path
-    >>> from graph.pipeline import FileSummary
+    >>> from graph.pipeline.loading import FileSummary
     >>> text = load_activity_nquads(Iris("http://x.org/"), FileSummary(Path("a.xml"), 2, 0, 9, "ab"), 0.0, 1.0)
     >>> "<http://www.w3.org/ns/prov#used> <http://x.org/input/ab>" in text
     True
@@ -91,7 +91,7 @@ def harvest_activity_nquads(iris: Iris, manifest: Manifest) -> str:
     The activity ``prov:used`` each E-utility endpoint it called; the query, seeds, hops
     and counts are its own properties (``ontologies/pubgraph.ttl``).
 
-    >>> from graph.live import Manifest
+    >>> from graph.pipeline.harvest import Manifest
     >>> m = Manifest("fetch", "https://e.org/", 0.0, 2.0, query="tumor", records=3, requests={"efetch": 1})
     >>> text = harvest_activity_nquads(Iris("http://x.org/"), m)
     >>> '<https://w3id.org/pubgraph/ontology/searchQuery> "tumor"' in text

@@ -35,13 +35,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from .errors import ConversionError, InputError
-from .model import Iris, Seen, article_nquads
-from .model.record_index import index_nquad
-from .processes import die_with_parent
-from .records import Deletion, Record
-from .sources import read_chunks, read_piece, read_records
-from .sources._mesh_names import MeshLinks
+from ..errors import ConversionError, InputError
+from ..model import Iris, Seen, article_nquads
+from ..model.record_index import index_nquad
+from ..processes import die_with_parent
+from ..records import Deletion, Record
+from ..sources import read_chunks, read_piece, read_records
+from ..sources._mesh_names import MeshLinks
 
 __all__ = ["Converter", "Piece", "convert_records", "counted_events"]
 

@@ -26,16 +26,16 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-from .errors import EutilsError, InputError, NoResultsError
-from .identifiers import is_pmid, normalize_pmid
-from .model import Iris
-from .model.namespaces import CITO, FABIO, PG, RDF
-from .model.terms import Quad, iri, literal
-from .pipeline import BuildSummary, Progress, build
-from .sources.eutils import EutilsClient, FetchedPage, HistorySet, batched
-from .store.files import atomic_output
-from .store.oxigraph import KnowledgeStore, store_path
-from .store.provenance import harvest_activity_nquads
+from ..errors import EutilsError, InputError, NoResultsError
+from ..identifiers import is_pmid, normalize_pmid
+from ..model import Iris
+from ..model.namespaces import CITO, FABIO, PG, RDF
+from ..model.provenance import harvest_activity_nquads
+from ..model.terms import Quad, iri, literal
+from ..sources.eutils import EutilsClient, FetchedPage, HistorySet, batched
+from ..store.files import atomic_output
+from ..store.oxigraph import KnowledgeStore, store_path
+from .loading import BuildSummary, Progress, build
 
 __all__ = [
     "LINK_NAMES",
@@ -116,7 +116,7 @@ class Manifest:
         return tuple(LINK_NAMES[d] for d in self.directions)
 
     def to_json(self) -> str:
-        from . import __version__
+        from .. import __version__
 
         data = asdict(self)
         data["started"], data["ended"] = (

@@ -18,15 +18,15 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Protocol
 
+from ..errors import StoreError
+from ..model import Iris
+from ..model.provenance import load_activity_nquads
+from ..sources import expand_inputs
+from ..store.checkpoint import Checkpoint
+from ..store.files import atomic_output, prepared_parent, rdf_format_for, scratch_file, write_text
+from ..store.oxigraph import KnowledgeStore, store_path
+from ..store.summaries import refresh_summaries, summaries_current
 from .conversion import Converter, Event, Piece, counted_events
-from .errors import StoreError
-from .model import Iris
-from .sources import expand_inputs
-from .store.checkpoint import Checkpoint
-from .store.files import atomic_output, prepared_parent, rdf_format_for, scratch_file, write_text
-from .store.oxigraph import KnowledgeStore, store_path
-from .store.provenance import load_activity_nquads
-from .store.summaries import refresh_summaries, summaries_current
 
 __all__ = [
     "DEMO_STORE",
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-_log = logging.getLogger(__name__)
+_log = logging.getLogger("graph.pipeline")  # the name users configure for builds and conversions
 
 
 class Progress(Protocol):
@@ -145,7 +145,7 @@ class _Tally:
     @classmethod
     def of(cls, path: Path, converter: Converter, out: IO[bytes], progress: Progress | None) -> _Tally:
         """Convert ``path`` into ``out`` from its current position, one version per PMID
-        (see :func:`~graph.conversion.counted_events`). A file that lists a PMID more than
+        (see :func:`~graph.pipeline.conversion.counted_events`). A file that lists a PMID more than
         once (rare) is written again with only the records that count, whatever ``jobs``."""
         tally = cls()
         start = out.tell()

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, TextIO
 
 import pyoxigraph as ox
 
-from .errors import QueryError
-from .model.namespaces import PREFIXES
-from .queries import fast_form
-from .store.oxigraph import KnowledgeStore
-from .store.summaries import summaries_current
+from ..errors import QueryError
+from ..model.namespaces import PREFIXES
+from ..queries import fast_form
+from ..store.oxigraph import KnowledgeStore
+from ..store.summaries import summaries_current
 
 if TYPE_CHECKING:
     import pandas
@@ -32,7 +32,7 @@ __all__ = ["RESULT_FORMATS", "QueryResult", "check_query", "run_query", "write_r
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-_log = logging.getLogger(__name__)
+_log = logging.getLogger("graph.query")  # the name users configure, whatever module runs the query
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import GraphError
-from .model.namespaces import PREFIXES
-from .store.files import atomic_output, rdf_format_for
-from .store.oxigraph import KnowledgeStore
-from .store.selection import graph_counts, select_graphs
+from ..errors import GraphError
+from ..model.namespaces import PREFIXES
+from ..store.files import atomic_output, rdf_format_for
+from ..store.oxigraph import KnowledgeStore
+from ..store.selection import graph_counts, select_graphs
 
 __all__ = ["ExportSummary", "export"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..store.oxigraph import KnowledgeStore
 from .query import run_query
-from .store.oxigraph import KnowledgeStore
 
 __all__ = ["STATISTICS", "StoreStats", "store_stats"]
 

@@ -72,7 +72,7 @@ def test_a_pmid_listed_twice_in_one_file_keeps_the_version_build_keeps(tmp_path:
 
 
 def test_the_scan_reads_the_events_the_converter_reads_in_every_real_sample(shared_samples: Path) -> None:
-    from graph.conversion import counted_events
+    from graph.pipeline.conversion import counted_events
 
     for path in sorted((shared_samples / "xml").glob("*.xml*")):
         events = _read_events(path)

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 import graph
 from graph.errors import InputError
-from graph.export import export
 from graph.model import Iris, article_nquads, article_quads
 from graph.model.mapping import MAX_LINE_BYTES
+from graph.pipeline.rdf_export import export
 from graph.records import (
     AbstractSection,
     Affiliation,
@@ -342,8 +342,8 @@ def test_a_file_with_a_huge_abstract_fails_with_one_line_and_the_store_keeps_wha
 
 
 def test_provenance_of_a_file_with_an_undecodable_name_parses() -> None:
-    from graph.pipeline import FileSummary
-    from graph.store.provenance import load_activity_nquads
+    from graph.model.provenance import load_activity_nquads
+    from graph.pipeline.loading import FileSummary
 
     # A non-UTF-8 file name reaches Python decoded with surrogateescape.
     summary = FileSummary(Path("caf\udce9 <1>.xml"), 1, 0, 9, "ab")
@@ -352,8 +352,8 @@ def test_provenance_of_a_file_with_an_undecodable_name_parses() -> None:
 
 
 def test_provenance_of_a_harvest_with_hostile_query_and_url_parses() -> None:
-    from graph.live import Manifest
-    from graph.store.provenance import harvest_activity_nquads
+    from graph.model.provenance import harvest_activity_nquads
+    from graph.pipeline.harvest import Manifest
 
     manifest = Manifest("fetch", "http://127.0.0.1:1/e utils/", 0.0, 1.0, query='x"\udc80\n>', requests={"efetch": 1})
     quads = strict_quads(harvest_activity_nquads(Iris(), manifest).encode())
@@ -361,7 +361,7 @@ def test_provenance_of_a_harvest_with_hostile_query_and_url_parses() -> None:
 
 
 def test_elink_pairs_whose_ids_are_not_pmids_are_skipped() -> None:
-    from graph.live import elink_nquads
+    from graph.pipeline.harvest import elink_nquads
 
     quads = elink_nquads([("1", "2"), ("1", "3 >"), ("<x>", "2")], Iris())
     data = "".join(" ".join(quad) + " .\n" for quad in quads).encode()

@@ -399,8 +399,8 @@ def test_shared_pubmed_samples_conform(shapes: Graph, path: Path) -> None:
 
 
 def test_provenance_conforms(shapes: Graph) -> None:
-    from graph.pipeline import FileSummary
-    from graph.store.provenance import load_activity_nquads
+    from graph.model.provenance import load_activity_nquads
+    from graph.pipeline.loading import FileSummary
 
     summary = FileSummary(Path("pubmed25n0001.xml.gz"), 3, 1, 120, "ab" * 32)
     text = load_activity_nquads(IRIS, summary, 0.0, 1.5)

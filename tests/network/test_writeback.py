@@ -11,7 +11,7 @@ from graph.errors import NetworkError
 from graph.network import parse_where, project
 from graph.network.metrics import h_index, node_metrics
 from graph.network.writeback import write_metrics
-from graph.query import run_query
+from graph.pipeline.query import run_query
 
 from .conftest import O1
 

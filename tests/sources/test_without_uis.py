@@ -196,7 +196,7 @@ def test_a_file_converted_in_parallel_pieces_warns_once_with_the_whole_count(
     no_mesh: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from graph import conversion
-    from graph.conversion import Converter
+    from graph.pipeline.conversion import Converter
 
     text = XML.read_text(encoding="utf-8")
     start, end = text.index("<PubmedArticle>"), text.rindex("</PubmedArticle>") + len("</PubmedArticle>")

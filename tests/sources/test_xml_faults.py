@@ -19,7 +19,7 @@ from pyoxigraph import Quad, RdfFormat, parse
 
 import graph
 from graph import InputError, read_records
-from graph.conversion import counted_events
+from graph.pipeline.conversion import counted_events
 from graph.records import Article
 from graph.sources import read_chunks
 from graph.sources.pubmed_xml import _Reading, read, split

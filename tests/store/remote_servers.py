@@ -20,7 +20,7 @@ from typing import Any
 
 import requests
 
-from graph.endpoint import oxigraph_binary
+from graph.pipeline.endpoint import oxigraph_binary
 from graph.processes import die_with_parent
 
 __all__ = ["Gateway", "KillAfter", "OxigraphServer", "Virtuoso", "free_port", "wait_until_up"]

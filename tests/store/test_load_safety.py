@@ -23,9 +23,9 @@ from conftest import article_xml, run_cli, write_xml
 from endpoint_helpers import gone, wait_for
 
 import graph
-from graph.endpoint import serve
 from graph.errors import StoreError
-from graph.pipeline import _stage
+from graph.pipeline.endpoint import serve
+from graph.pipeline.loading import _stage
 from graph.store.checkpoint import Checkpoint
 from graph.store.oxigraph import KnowledgeStore
 
@@ -82,7 +82,7 @@ def test_a_load_the_store_refuses_keeps_what_it_held(
             out.write(bad_line)
         return staged, summary, replaced
 
-    monkeypatch.setattr("graph.pipeline._stage", stage_then_spoil)
+    monkeypatch.setattr("graph.pipeline.loading._stage", stage_then_spoil)
     code, out, err = run_cli(["build", second, "--store", store, "--jobs", "1"])
     assert (code, out) == (1, "")
     assert err.startswith("error: the store refused the converted records (") and err.count("\n") == 1
@@ -209,7 +209,7 @@ def test_a_stale_staging_folder_is_cleared_by_the_next_build(corpus: tuple[Path,
 
 _KILL_DURING_CONVERSION = """
 import os, signal, sys
-import graph.conversion as conversion
+import graph.pipeline.conversion as conversion
 conversion._PARALLEL_MIN_BYTES = 0
 real_pieces = conversion.Converter.pieces
 
@@ -312,7 +312,7 @@ def test_read_only_stores_refuse_guarded_blocks(corpus: tuple[Path, Path]) -> No
 
 _KILL_DURING_CONVERT = """
 import os, signal, sys
-import graph.conversion as conversion
+import graph.pipeline.conversion as conversion
 real_pieces = conversion.Converter.pieces
 
 def pieces_then_die(self, path, out=None):

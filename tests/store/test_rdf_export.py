@@ -12,9 +12,9 @@ import pytest
 import rdflib
 from conftest import run_cli
 
-import graph.export
+import graph.pipeline.rdf_export
 from graph.errors import StoreError, UnknownFormatError
-from graph.export import export
+from graph.pipeline.rdf_export import export
 from graph.store import RDF_FORMATS, KnowledgeStore
 
 RDFLIB_FORMATS = {".nq": "nquads", ".nt": "nt", ".ttl": "turtle", ".trig": "trig", ".jsonld": "json-ld", ".rdf": "xml"}
@@ -100,7 +100,7 @@ def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(
 ) -> None:
     target = tmp_path / "kg.nq.gz"
     target.write_bytes(b"previous export")
-    original = graph.export._quads
+    original = graph.pipeline.rdf_export._quads
 
     def failing(*args: object) -> Iterator[ox.Quad]:
         for n, quad in enumerate(original(*args)):  # type: ignore[arg-type]
@@ -108,7 +108,7 @@ def test_a_failed_export_leaves_no_file_and_keeps_the_old_one(
                 raise OSError("disk full")
             yield quad
 
-    monkeypatch.setattr(graph.export, "_quads", failing)
+    monkeypatch.setattr(graph.pipeline.rdf_export, "_quads", failing)
     with pytest.raises(OSError, match="disk full"):
         export(target, demo_store)
     assert [p.name for p in tmp_path.iterdir()] == ["kg.nq.gz"] and target.read_bytes() == b"previous export"
@@ -125,7 +125,7 @@ def test_line_based_export_streams_to_disk(tmp_path: Path, monkeypatch: pytest.M
             for i in range(100_000)
         )
     )
-    original, sizes = graph.export._quads, []
+    original, sizes = graph.pipeline.rdf_export._quads, []
 
     def watched(*args: object) -> Iterator[ox.Quad]:
         for n, quad in enumerate(original(*args)):  # type: ignore[arg-type]
@@ -133,7 +133,7 @@ def test_line_based_export_streams_to_disk(tmp_path: Path, monkeypatch: pytest.M
                 sizes.append(sum(p.stat().st_size for p in tmp_path.glob(".kg*.part")))
             yield quad
 
-    monkeypatch.setattr(graph.export, "_quads", watched)
+    monkeypatch.setattr(graph.pipeline.rdf_export, "_quads", watched)
     summary = export(tmp_path / f"kg{extension}", kg)
     final = (tmp_path / f"kg{extension}").stat().st_size
     assert summary.quads == 100_000 and sizes[0] > 0.9 * final

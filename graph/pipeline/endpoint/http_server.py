@@ -2,7 +2,7 @@
 ``/update``), the Graph Store Protocol (``/store``) and the query page (``/``).
 
 It checks each request (its ``Host``, its method, no ``SERVICE`` unless federation was
-asked for), hands it to a worker process (:mod:`graph.endpoint_pool`) and relays the
+asked for), hands it to a worker process (:mod:`graph.pipeline.endpoint.pool`) and relays the
 answer under the time limit. Answers up to ``buffer_limit`` bytes are sent whole, with
 their real status; longer ones stream in chunks, and a stream the time limit cuts ends
 without its last chunk, so every client sees an error rather than a short 200.
@@ -22,20 +22,20 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
-from .endpoint_pool import Busy, ClientGone, Overrun, Worker, WorkerPool
-from .endpoint_protocol import federated_keyword, host_refusal
-from .endpoint_worker import DATA, END, ERROR, HEADER
+from .pool import Busy, ClientGone, Overrun, Worker, WorkerPool
+from .protocol import federated_keyword, host_refusal
+from .worker import DATA, END, ERROR, HEADER
 
 __all__ = ["EndpointServer", "Settings"]
 
-_log = logging.getLogger(__name__)
+_log = logging.getLogger("graph.endpoint")  # the name users configure for the endpoint
 _MAX_BODY = 1 << 30
 _FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What the front needs to know; :func:`graph.endpoint.serve` fills it."""
+    """What the front needs to know; :func:`graph.pipeline.endpoint.serve` fills it."""
 
     pool: WorkerPool
     timeout: float

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .endpoint_worker import ERROR, READY
-from .errors import EndpointError
+from ...errors import EndpointError
+from .worker import ERROR, READY
 
 __all__ = ["Busy", "ClientGone", "Overrun", "Worker", "WorkerPool"]
 
@@ -199,7 +199,14 @@ class WorkerPool:
                 self._ready.notify_all()
 
     def _spawn(self) -> Worker | None:
-        command = [sys.executable, "-m", "graph.endpoint_worker", str(self.store), "--parent", str(os.getpid())]
+        command = [
+            sys.executable,
+            "-m",
+            "graph.pipeline.endpoint.worker",
+            str(self.store),
+            "--parent",
+            str(os.getpid()),
+        ]
         process = subprocess.Popen(
             command + (["--writable"] if self.writable else []),
             stdin=subprocess.PIPE,

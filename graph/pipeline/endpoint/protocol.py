@@ -2,8 +2,8 @@
 ``Accept`` header asks for, which requests would make the endpoint call out (``SERVICE``,
 ``LOAD``), and which ``Host`` names reach it (DNS rebinding).
 
-Pure functions, shared by the HTTP front (:mod:`graph.endpoint_http`) and the query
-workers (:mod:`graph.endpoint_worker`).
+Pure functions, shared by the HTTP front (:mod:`graph.pipeline.endpoint.http_server`) and the query
+workers (:mod:`graph.pipeline.endpoint.worker`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A SPARQL 1.1 Protocol endpoint over the store, with a query page.
 
-pubgraph serves HTTP itself (:mod:`graph.endpoint_http`) and runs each request in a
-worker process that has the store open (:mod:`graph.endpoint_pool`): GET and POST
+pubgraph serves HTTP itself (:mod:`graph.pipeline.endpoint.http_server`) and runs each request in a
+worker process that has the store open (:mod:`graph.pipeline.endpoint.pool`): GET and POST
 queries, content negotiation for JSON, XML, CSV and TSV results and for the RDF
 syntaxes, the Graph Store Protocol at ``/store`` and an offline query page at ``/``.
 
@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from .endpoint_http import EndpointServer, Settings
-from .endpoint_page import query_page
-from .endpoint_pool import WorkerPool
-from .endpoint_protocol import allowed_host_names
-from .errors import EndpointError, GraphError, StoreLockedError
-from .model.namespaces import PREFIXES
-from .store.oxigraph import KnowledgeStore, store_path
+from ...errors import EndpointError, GraphError, StoreLockedError
+from ...model.namespaces import PREFIXES
+from ...store.oxigraph import KnowledgeStore, store_path
+from .http_server import EndpointServer, Settings
+from .page import query_page
+from .pool import WorkerPool
+from .protocol import allowed_host_names
 
 __all__ = [
     "DEFAULT_HOST",
@@ -181,7 +181,7 @@ def _listen(host: str, port: int) -> EndpointServer:
 
 
 def _page(timeout: float, writable: bool) -> bytes:
-    from .queries import list_saved
+    from ...queries import list_saved
 
     # Each saved query's own text: its VALUES lines hold a sample value for each parameter.
     examples = [(saved.title, saved.text) for saved in list_saved()]

@@ -1,12 +1,12 @@
 """A query worker of pubgraph's SPARQL endpoint: one process, one store, one request at a time.
 
-The HTTP front (:mod:`graph.endpoint_http`) sends each request as a JSON line (plus the
+The HTTP front (:mod:`graph.pipeline.endpoint.http_server`) sends each request as a JSON line (plus the
 body of a Graph Store write) on the worker's stdin; the worker answers with frames on its
 stdout: a header, data chunks as pyoxigraph serializes them, then an end or an error.
 A query that runs past its time limit is stopped by killing the whole process, which is
 the one way to stop pyoxigraph in the middle of a join or an aggregate.
 
-Run as ``python -m graph.endpoint_worker STORE --parent PID [--writable]``.
+Run as ``python -m graph.pipeline.endpoint.worker STORE --parent PID [--writable]``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from .endpoint_protocol import RDF_FORMATS, RESULT_FORMATS, choose_format
-from .model.namespaces import PREFIXES
+from ...model.namespaces import PREFIXES
+from .protocol import RDF_FORMATS, RESULT_FORMATS, choose_format
 
 __all__ = ["DATA", "END", "ERROR", "HEADER", "READY", "main", "write_frame"]
 
@@ -192,9 +192,9 @@ def _open(location: str, writable: bool) -> ox.Store:
 
 def main(argv: list[str] | None = None) -> int:
     """Open the store, say ready, then answer requests until stdin closes."""
-    from .processes import die_with_parent
+    from ...processes import die_with_parent
 
-    parser = argparse.ArgumentParser(prog="python -m graph.endpoint_worker")
+    parser = argparse.ArgumentParser(prog="python -m graph.pipeline.endpoint.worker")
     parser.add_argument("store")
     parser.add_argument("--parent", type=int, required=True)
     parser.add_argument("--writable", action="store_true")

@@ -39,7 +39,7 @@ class GraphCheck:
 
 def remote_counts(remote: Remote, query_url: str, graphs: Sequence[str]) -> dict[str, int]:
     """Triples per graph on the target, for each of ``graphs`` (0 when absent)."""
-    from ...remote_query import query_remote  # the query layer sits above the store package
+    from ...pipeline.remote_query import query_remote  # the query layer sits above the store package
 
     counts = dict.fromkeys(graphs, 0)
     for start in range(0, len(graphs), _PER_QUERY):

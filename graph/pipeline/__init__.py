@@ -1,0 +1,55 @@
+"""The one home of orchestration: each user task strung together from the layers below.
+
+``sources`` → ``model`` → ``store`` → ``network`` → ``render``; this package calls them for
+each command (build, convert, harvest, query local and remote, stats, analyse, export,
+serve) and the CLI calls only this package. Lower layers never import it.
+
+Names load on first use (``graph.pipeline.build`` imports the loading module, not
+networkx or the endpoint), so every command starts quickly.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# name -> module (relative to this package) that defines it
+_LAZY = {
+    **dict.fromkeys(
+        [
+            "DEMO_STORE",
+            "BuildSummary",
+            "ConvertSummary",
+            "FileSummary",
+            "Progress",
+            "build",
+            "build_demo",
+            "convert",
+            "sample_files",
+        ],
+        ".loading",
+    ),
+    **dict.fromkeys(
+        ["LINK_NAMES", "HarvestSummary", "Hop", "LiveProgress", "Manifest", "build_query", "fetch", "snowball"],
+        ".harvest",
+    ),
+    **dict.fromkeys(["RESULT_FORMATS", "QueryResult", "check_query", "run_query", "write_result"], ".query"),
+    **dict.fromkeys(["run_remote_query"], ".remote_query"),
+    **dict.fromkeys(["STATISTICS", "StoreStats", "store_stats"], ".stats"),
+    **dict.fromkeys(["ExportSummary", "export"], ".rdf_export"),
+    **dict.fromkeys(["DEFAULT_HOST", "DEFAULT_PORT", "Endpoint", "serve"], ".endpoint"),
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'graph.pipeline' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
