@@ -37,8 +37,10 @@ __all__ = [
     "Correction",
     "Deletion",
     "Grant",
+    "HarvestActivity",
     "Journal",
     "Keyword",
+    "LoadActivity",
     "MeshHeading",
     "Pagination",
     "PubDate",
@@ -355,3 +357,45 @@ class Deletion:
 
 
 Record = Article | Deletion
+
+
+# Activities: what provenance records of a load or a harvest (the model turns them into
+# PROV-O); the pipeline fills them from its summaries.
+
+
+@dataclass(frozen=True, slots=True)
+class LoadActivity:
+    """One input file applied to the store: the file, its SHA-256, what it held, when."""
+
+    name: str
+    sha256: str
+    records: int
+    deletions: int
+    quads: int
+    started: float
+    ended: float
+
+
+@dataclass(frozen=True, slots=True)
+class HarvestActivity:
+    """One harvest from the E-utilities: what it asked, when, what came back.
+
+    ``utilities`` names each E-utility it called (``efetch``, ``esearch`` …) at ``eutils_url``.
+    """
+
+    command: str
+    label: str
+    eutils_url: str
+    started: float
+    ended: float
+    records: int = 0
+    missing: int = 0
+    requests: int = 0
+    cached: int = 0
+    utilities: tuple[str, ...] = ()
+    query: str | None = None
+    seeds: tuple[str, ...] = ()
+    depth: int | None = None
+    links: int = 0
+    link_names: tuple[str, ...] = ()
+    max_records: int | None = None

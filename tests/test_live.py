@@ -15,7 +15,8 @@ from eutils_server import EutilsServer, network_records, synthetic_records
 
 from graph.errors import EutilsError, NoResultsError
 from graph.model import Iris
-from graph.pipeline.harvest import build_query, elink_nquads, fetch, snowball
+from graph.model.links import elink_nquads
+from graph.pipeline.harvest import build_query, fetch, snowball
 from graph.sources import read_records
 from graph.sources.eutils import NCBI_RETRY, EutilsClient
 from graph.store import KnowledgeStore

@@ -4,7 +4,7 @@
 list, with a ``.manifest.json`` beside it; :func:`build_query` loads a search into the
 store; :func:`snowball` follows citation links from seed PMIDs for some hops, loads
 every record reached, and adds the links ELink reported as ``cito:cites`` (see
-:func:`elink_nquads`). Each writes a :class:`Manifest` into the provenance graph.
+:func:`~graph.model.links.elink_nquads`). Each writes a :class:`Manifest` into the provenance graph.
 Functions return data and report progress through a :class:`LiveProgress`.
 
 Searches of more than 9,999 hits are cut into publication-date slices (halving until
@@ -18,7 +18,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
@@ -27,11 +27,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import EutilsError, InputError, NoResultsError
-from ..identifiers import is_pmid, normalize_pmid
+from ..identifiers import normalize_pmid
 from ..model import Iris
-from ..model.namespaces import CITO, FABIO, PG, RDF
 from ..model.provenance import harvest_activity_nquads
-from ..model.terms import Quad, iri, literal
+from ..records import HarvestActivity
 from ..sources.eutils import EutilsClient, FetchedPage, HistorySet, batched
 from ..store.files import atomic_output
 from ..store.oxigraph import KnowledgeStore, store_path
@@ -44,7 +43,6 @@ __all__ = [
     "LiveProgress",
     "Manifest",
     "build_query",
-    "elink_nquads",
     "fetch",
     "snowball",
 ]
@@ -114,6 +112,27 @@ class Manifest:
     @property
     def link_names(self) -> tuple[str, ...]:
         return tuple(LINK_NAMES[d] for d in self.directions)
+
+    def activity(self) -> HarvestActivity:
+        """What the provenance graph records of this harvest."""
+        return HarvestActivity(
+            self.command,
+            self.label,
+            self.eutils_url,
+            self.started,
+            self.ended,
+            records=self.records,
+            missing=len(self.missing),
+            requests=sum(self.requests.values()),
+            cached=sum(self.cached.values()),
+            utilities=tuple(sorted({*self.requests, *self.cached})),
+            query=self.query,
+            seeds=self.seeds,
+            depth=self.depth,
+            links=self.links,
+            link_names=self.link_names,
+            max_records=self.max_records,
+        )
 
     def to_json(self) -> str:
         from .. import __version__
@@ -226,7 +245,7 @@ def snowball(
     """Follow references and/or cited-by links from ``seeds`` for ``depth`` hops; load all.
 
     At most ``max_records`` PMIDs are fetched (seeds first, then hop by hop in link
-    order). Every link ELink reported is loaded (see :func:`elink_nquads`), also to works
+    order). Every link ELink reported is loaded (see :func:`~graph.model.links.elink_nquads`), also to works
     the limit left unfetched, which stay stubs. ``save`` keeps the fetched XML.
     """
     directions = tuple(d for d, wanted in (("references", references), ("cited-by", cited_by)) if wanted)
@@ -260,7 +279,8 @@ def snowball(
             hops=hops,
             output=str(path) if save else None,
         )
-        _load_links(target, base, edges, folder)
+        with KnowledgeStore.open(target, iris=Iris.from_env(base)) as kg:
+            kg.add_elink_links(edges, folder)
     _record(target, base, manifest)
     if save:
         _write_manifest(path, manifest)
@@ -422,61 +442,10 @@ def _in_order(eutils: EutilsClient, pages: list[_Page], workers: int) -> Iterato
 # links, provenance, manifest ---------------------------------------------------------
 
 
-def elink_nquads(edges: Iterable[tuple[str, str]], iris: Iris, present: Collection[tuple[str, str]] = ()) -> list[Quad]:
-    """Quads for citation links ELink reported, ``(citing PMID, cited PMID)`` pairs.
-
-    Each link is a ``cito:Citation`` with ``pg:citationSource pg:ELink`` in the citing
-    work's graph ``BASE/graph/elink/{PMID}``, plus ``cito:cites`` unless ``present``
-    says a loaded reference list states it already (a triple lives in one graph only);
-    stubs of both works go to the entities graph, as the mapping writes them.
-    A pair whose ids are not both PMIDs (ELink's reply is data, not trusted) is skipped.
-
-    >>> quads = elink_nquads([("1", "2")], Iris("http://x.org/"))
-    >>> quads[0][1:]
-    ('<http://purl.org/spar/cito/cites>', '<http://x.org/article/2>', '<http://x.org/graph/elink/1>')
-    """
-    entities = iri(iris.entities_graph)
-    quads: list[Quad] = []
-    stubs: set[str] = set()
-    for citing, cited in sorted(edges):
-        if not (is_pmid(citing) and is_pmid(cited)):
-            continue
-        graph = iri(iris.elink_graph(citing))
-        s, o, node = iri(iris.article(citing)), iri(iris.article(cited)), iri(iris.citation(citing, cited))
-        if (citing, cited) not in present:
-            quads.append((s, CITO.cites, o, graph))
-        quads += [
-            (node, RDF.type, CITO.Citation, graph),
-            (node, CITO.hasCitingEntity, s, graph),
-            (node, CITO.hasCitedEntity, o, graph),
-            (node, PG.citationSource, PG.ELink, graph),
-        ]
-        for pmid in (citing, cited):
-            if pmid not in stubs:
-                stubs.add(pmid)
-                quads += [
-                    (iri(iris.article(pmid)), RDF.type, FABIO.Expression, entities),
-                    (iri(iris.article(pmid)), FABIO.hasPubMedId, literal(pmid), entities),
-                ]
-    return quads
-
-
-def _load_links(target: Path, base: str | None, edges: set[tuple[str, str]], staging: Path) -> None:
-    iris = Iris.from_env(base)
-    staged = staging / "elink.nq"
-    cites = CITO.iri("cites")
-    with KnowledgeStore.open(target, iris=iris) as kg:
-        present = {(a, b) for a, b in edges if kg.contains(iris.article(a), cites, iris.article(b))}
-        with open(staged, "w", encoding="utf-8") as out:
-            out.writelines(f"{s} {p} {o} {g} .\n" for s, p, o, g in elink_nquads(edges, iris, present))
-        with kg.guarded("elink citation links"):
-            kg.apply(staged, ())
-
-
 def _record(target: Path, base: str | None, manifest: Manifest) -> None:
     iris = Iris.from_env(base)
     with KnowledgeStore.open(target, iris=iris) as kg:
-        kg.add_quads(harvest_activity_nquads(iris, manifest))
+        kg.add_quads(harvest_activity_nquads(iris, manifest.activity()))
 
 
 def _manifest(

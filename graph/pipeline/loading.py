@@ -21,6 +21,7 @@ from typing import IO, Protocol
 from ..errors import StoreError
 from ..model import Iris
 from ..model.provenance import load_activity_nquads
+from ..records import LoadActivity
 from ..sources import expand_inputs
 from ..store.checkpoint import Checkpoint
 from ..store.files import atomic_output, prepared_parent, rdf_format_for, scratch_file, write_text
@@ -63,6 +64,10 @@ class FileSummary:
     deletions: int
     quads: int
     sha256: str = ""
+
+    def activity(self, started: float, ended: float) -> LoadActivity:
+        """What the provenance graph records of this file's load."""
+        return LoadActivity(self.path.name, self.sha256, self.records, self.deletions, self.quads, started, ended)
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,7 +335,7 @@ def _build_file(
     loading = time.perf_counter()
     with kg.guarded(str(path)):
         kg.apply(staged, replaced)
-        kg.add_quads(load_activity_nquads(kg.iris, summary, began, time.time()))
+        kg.add_quads(load_activity_nquads(kg.iris, summary.activity(began, time.time())))
     _log.info("%s: loaded into %s in %.2f s", path, kg.path or "memory", time.perf_counter() - loading)
     staged.unlink()
     if progress:

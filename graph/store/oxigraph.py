@@ -24,7 +24,8 @@ import pyoxigraph as ox
 
 from ..errors import QueryError, StoreError, StoreLockedError
 from ..model.iris import Iris
-from ..model.namespaces import PREFIXES
+from ..model.links import elink_nquads
+from ..model.namespaces import CITO, PREFIXES
 from ..model.terms import iri, literal
 from .checkpoint import Checkpoint
 
@@ -327,6 +328,18 @@ class KnowledgeStore:
     def remove_graph(self, graph_iri: str) -> None:
         self._writable()
         self._store.remove_graph(ox.NamedNode(graph_iri))
+
+    def add_elink_links(self, edges: Iterable[tuple[str, str]], staging: Path) -> None:
+        """Load the citation links ELink reported, ``(citing, cited)`` PMIDs, in one guarded
+        step (see :func:`~graph.model.links.elink_nquads`); ``staging`` holds the scratch file."""
+        pairs = set(edges)
+        cites = CITO.iri("cites")
+        present = {(a, b) for a, b in pairs if self.contains(self.iris.article(a), cites, self.iris.article(b))}
+        staged = staging / "elink.nq"
+        with open(staged, "w", encoding="utf-8") as out:
+            out.writelines(f"{s} {p} {o} {g} .\n" for s, p, o, g in elink_nquads(pairs, self.iris, present))
+        with self.guarded("elink citation links"):
+            self.apply(staged, ())
 
     def interrupted_loads(self) -> list[str]:
         """The inputs whose loads were interrupted and rolled back, not loaded again since."""

@@ -343,11 +343,11 @@ def test_a_file_with_a_huge_abstract_fails_with_one_line_and_the_store_keeps_wha
 
 def test_provenance_of_a_file_with_an_undecodable_name_parses() -> None:
     from graph.model.provenance import load_activity_nquads
-    from graph.pipeline.loading import FileSummary
+    from graph.records import LoadActivity
 
     # A non-UTF-8 file name reaches Python decoded with surrogateescape.
-    summary = FileSummary(Path("caf\udce9 <1>.xml"), 1, 0, 9, "ab")
-    quads = strict_quads(load_activity_nquads(Iris(), summary, 0.0, 1.0).encode())
+    load = LoadActivity("caf\udce9 <1>.xml", "ab", 1, 0, 9, 0.0, 1.0)
+    quads = strict_quads(load_activity_nquads(Iris(), load).encode())
     assert "caf\ufffd <1>.xml" in {quad.object.value for quad in quads}
 
 
@@ -356,12 +356,12 @@ def test_provenance_of_a_harvest_with_hostile_query_and_url_parses() -> None:
     from graph.pipeline.harvest import Manifest
 
     manifest = Manifest("fetch", "http://127.0.0.1:1/e utils/", 0.0, 1.0, query='x"\udc80\n>', requests={"efetch": 1})
-    quads = strict_quads(harvest_activity_nquads(Iris(), manifest).encode())
+    quads = strict_quads(harvest_activity_nquads(Iris(), manifest.activity()).encode())
     assert "http://127.0.0.1:1/e%20utils/efetch.fcgi" in {quad.object.value for quad in quads}
 
 
 def test_elink_pairs_whose_ids_are_not_pmids_are_skipped() -> None:
-    from graph.pipeline.harvest import elink_nquads
+    from graph.model.links import elink_nquads
 
     quads = elink_nquads([("1", "2"), ("1", "3 >"), ("<x>", "2")], Iris())
     data = "".join(" ".join(quad) + " .\n" for quad in quads).encode()

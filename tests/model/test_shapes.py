@@ -400,10 +400,9 @@ def test_shared_pubmed_samples_conform(shapes: Graph, path: Path) -> None:
 
 def test_provenance_conforms(shapes: Graph) -> None:
     from graph.model.provenance import load_activity_nquads
-    from graph.pipeline.loading import FileSummary
+    from graph.records import LoadActivity
 
-    summary = FileSummary(Path("pubmed25n0001.xml.gz"), 3, 1, 120, "ab" * 32)
-    text = load_activity_nquads(IRIS, summary, 0.0, 1.5)
+    text = load_activity_nquads(IRIS, LoadActivity("pubmed25n0001.xml.gz", "ab" * 32, 3, 1, 120, 0.0, 1.5))
     data = Graph().parse(data=re.sub(r" <[^>]+> \.$", " .", text, flags=re.M), format="nt")
     assert (None, RDF.type, PG.InputFile) in data
     conforms, _, report = _validate(data, shapes)
