@@ -19,7 +19,7 @@ from typing import IO, Any
 import networkx as nx
 
 from ..errors import NetworkError
-from ..store.files import atomic_output
+from ..outputs import atomic_output
 
 __all__ = ["EXPORT_FORMATS", "export_format", "write_network"]
 

@@ -30,9 +30,9 @@ from ..errors import EutilsError, InputError, NoResultsError
 from ..identifiers import normalize_pmid
 from ..model import Iris
 from ..model.provenance import harvest_activity_nquads
+from ..outputs import atomic_output
 from ..records import HarvestActivity
 from ..sources.eutils import EutilsClient, FetchedPage, HistorySet, batched
-from ..store.files import atomic_output
 from ..store.oxigraph import KnowledgeStore, store_path
 from .loading import BuildSummary, Progress, build
 

@@ -21,10 +21,11 @@ from typing import IO, Protocol
 from ..errors import StoreError
 from ..model import Iris
 from ..model.provenance import load_activity_nquads
+from ..outputs import atomic_output, prepared_parent, scratch_file
 from ..records import LoadActivity
 from ..sources import expand_inputs
 from ..store.checkpoint import Checkpoint
-from ..store.files import atomic_output, prepared_parent, rdf_format_for, scratch_file, write_text
+from ..store.files import rdf_format_for, write_text
 from ..store.oxigraph import KnowledgeStore, store_path
 from ..store.summaries import refresh_summaries, summaries_current
 from .conversion import Converter, Event, Piece, counted_events

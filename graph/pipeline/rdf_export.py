@@ -19,7 +19,8 @@ import pyoxigraph as ox
 
 from ..errors import GraphError
 from ..model.namespaces import PREFIXES
-from ..store.files import atomic_output, rdf_format_for
+from ..outputs import atomic_output
+from ..store.files import rdf_format_for
 from ..store.oxigraph import KnowledgeStore
 from ..store.selection import graph_counts, select_graphs
 

@@ -24,7 +24,7 @@ import networkx as nx
 from ..errors import NetworkError
 from ..network.behind import Behind, terms_only
 from ..network.metrics import EdgeArrays, communities, default_community_method, edge_arrays, pagerank
-from ..store.files import atomic_output
+from ..outputs import atomic_output
 from ._assets import vis_assets
 from ._template import PAGE
 from .drill import drill_data
