@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import networkx as nx
     import pandas
 
-    from .pipeline.query import QueryResult, Term
+    from .results import QueryResult, Term
 
 __all__ = ["column_kind", "metrics_frame", "result_frame"]
 
@@ -141,7 +141,7 @@ def _series(pd: Any, name: str, terms: list[Term | None]) -> Any:
 def result_frame(result: QueryResult) -> pandas.DataFrame:
     """A SELECT answer as a DataFrame: one column a variable, typed by its values.
 
-    >>> from graph.pipeline.query import QueryResult
+    >>> from graph.results import QueryResult
     >>> year = ox.NamedNode(_XSD + "gYear")
     >>> frame = result_frame(QueryResult(("pmid", "year"), ((ox.Literal("1"), ox.Literal("2001", datatype=year)),)))
     >>> frame.dtypes.astype(str).to_dict()

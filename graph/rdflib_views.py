@@ -35,7 +35,7 @@ from .records import Article
 from .store.oxigraph import KnowledgeStore
 
 if TYPE_CHECKING:
-    from .pipeline.query import QueryResult
+    from .results import QueryResult
 
 __all__ = ["dataset", "record_graph", "records_graph", "result_graph"]
 

@@ -1,6 +1,8 @@
-"""SPARQL results in the W3C formats, written and read by pyoxigraph's own serializers.
+"""SPARQL answers: :class:`QueryResult`, the same whichever engine gave it (the embedded
+store or a remote endpoint), and the W3C result formats, written and read by pyoxigraph's
+own serializers.
 
-A :class:`~graph.pipeline.query.QueryResult` holds its rows as pyoxigraph terms; these functions
+A :class:`QueryResult` holds its rows as pyoxigraph terms; these functions
 hand them back to the engine, so JSON, XML, CSV and TSV are exactly what Oxigraph (and
 so ``pubgraph serve``) writes, and answers from other endpoints are read by the same
 parser. TSV is the go-between: it writes every term in N-Triples syntax, so nothing
@@ -10,13 +12,20 @@ parser. TSV is the go-between: it writes every term in N-Triples syntax, so noth
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from .errors import QueryError
-from .pipeline.query import QueryResult
 
-__all__ = ["STANDARD_FORMATS", "parse_results", "result_bytes", "to_oxigraph"]
+if TYPE_CHECKING:
+    import pandas
+    import rdflib
+
+__all__ = ["STANDARD_FORMATS", "QueryResult", "Term", "parse_results", "result_bytes", "term_text", "to_oxigraph"]
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 #: ``--format`` name -> the engine's format: SPARQL 1.1 Query Results JSON, XML, CSV and TSV.
 STANDARD_FORMATS = {
@@ -26,6 +35,63 @@ STANDARD_FORMATS = {
     "tsv": ox.QueryResultsFormat.TSV,
 }
 _log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """A query's answer: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
+
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = field(default=())
+
+    @property
+    def kind(self) -> str:
+        if self.boolean is not None:
+            return "ask"
+        return "graph" if self.triples or not self.variables else "select"
+
+    def select(self, *names: str, limit: int | None = None) -> QueryResult:
+        """The same answer with only the named columns (and at most ``limit`` rows).
+
+        >>> QueryResult(("a", "b"), ((ox.Literal("1"), ox.Literal("2")),)).select("b").values()
+        [{'b': '2'}]
+        """
+        unknown = [name for name in names if name not in self.variables]
+        if unknown:
+            raise QueryError(f"no column {unknown[0]!r} in the result (columns: {', '.join(self.variables)})")
+        picks = [self.variables.index(name) for name in names]
+        rows = tuple(tuple(row[i] for i in picks) for row in self.rows[:limit])
+        return QueryResult(tuple(names), rows)
+
+    def values(self) -> list[dict[str, str | None]]:
+        """Rows as plain dicts of text values, the form a program usually wants."""
+        return [
+            {name: (None if term is None else term_text(term)) for name, term in zip(self.variables, row, strict=True)}
+            for row in self.rows
+        ]
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The rows as a pandas DataFrame with typed columns; see :func:`graph.frames.result_frame`."""
+        from .frames import result_frame
+
+        return result_frame(self)
+
+    def to_rdflib(self) -> rdflib.Graph:
+        """A CONSTRUCT or DESCRIBE answer as an in-memory rdflib Graph; see :func:`graph.rdflib_views.result_graph`."""
+        from .rdflib_views import result_graph
+
+        return result_graph(self)
+
+
+def term_text(term: Term) -> str:
+    """A term's plain value: the IRI, the literal's lexical form, ``_:id`` for blank nodes."""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Triple):
+        return str(term)
+    return str(term.value)
 
 
 def to_oxigraph(result: QueryResult) -> ox.QuerySolutions | ox.QueryBoolean:

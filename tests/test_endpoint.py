@@ -28,9 +28,9 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 import graph
 from graph.errors import EndpointError, StoreError, StoreLockedError
+from graph.pipeline import run_remote_query
 from graph.pipeline.endpoint import Endpoint, serve
 from graph.pipeline.query import run_query
-from graph.pipeline.remote_query import run_remote_query
 from graph.queries import list_saved
 
 # SPARQLWrapper parses RDF/XML answers with rdflib's deprecated ConjunctiveGraph.

@@ -240,7 +240,7 @@ def query_command(
         text = sparql if sparql else _read_query(query_file)
     check_query(text)
     if endpoint:
-        from ..pipeline.remote_query import run_remote_query
+        from ..pipeline import run_remote_query
         from .live import echo_retry
         from .remote import credentials
 

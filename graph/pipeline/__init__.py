@@ -11,6 +11,26 @@ networkx or the endpoint), so every command starts quickly.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # what the lazy names below are, for type checkers
+    from ..store.remote.query import run_remote_query
+    from .endpoint import DEFAULT_HOST, DEFAULT_PORT, Endpoint, serve
+    from .harvest import LINK_NAMES, HarvestSummary, Hop, LiveProgress, Manifest, build_query, fetch, snowball
+    from .loading import (
+        DEMO_STORE,
+        BuildSummary,
+        ConvertSummary,
+        FileSummary,
+        Progress,
+        build,
+        build_demo,
+        convert,
+        sample_files,
+    )
+    from .query import RESULT_FORMATS, QueryResult, check_query, run_query, write_result
+    from .rdf_export import ExportSummary, export
+    from .stats import STATISTICS, StoreStats, store_stats
 
 # name -> module (relative to this package) that defines it
 _LAZY = {
@@ -33,13 +53,46 @@ _LAZY = {
         ".harvest",
     ),
     **dict.fromkeys(["RESULT_FORMATS", "QueryResult", "check_query", "run_query", "write_result"], ".query"),
-    **dict.fromkeys(["run_remote_query"], ".remote_query"),
+    **dict.fromkeys(["run_remote_query"], "..store.remote.query"),
     **dict.fromkeys(["STATISTICS", "StoreStats", "store_stats"], ".stats"),
     **dict.fromkeys(["ExportSummary", "export"], ".rdf_export"),
     **dict.fromkeys(["DEFAULT_HOST", "DEFAULT_PORT", "Endpoint", "serve"], ".endpoint"),
 }
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "DEMO_STORE",
+    "LINK_NAMES",
+    "RESULT_FORMATS",
+    "STATISTICS",
+    "BuildSummary",
+    "ConvertSummary",
+    "Endpoint",
+    "ExportSummary",
+    "FileSummary",
+    "HarvestSummary",
+    "Hop",
+    "LiveProgress",
+    "Manifest",
+    "Progress",
+    "QueryResult",
+    "StoreStats",
+    "build",
+    "build_demo",
+    "build_query",
+    "check_query",
+    "convert",
+    "export",
+    "fetch",
+    "run_query",
+    "run_remote_query",
+    "sample_files",
+    "serve",
+    "snowball",
+    "store_stats",
+    "write_result",
+]
 
 
 def __getattr__(name: str) -> object:

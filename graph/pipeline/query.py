@@ -12,75 +12,22 @@ import logging
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 import pyoxigraph as ox
 
 from ..errors import QueryError
 from ..model.namespaces import PREFIXES
 from ..queries import fast_form
+from ..results import QueryResult, Term, term_text
 from ..store.oxigraph import KnowledgeStore
 from ..store.summaries import summaries_current
-
-if TYPE_CHECKING:
-    import pandas
-    import rdflib
 
 __all__ = ["RESULT_FORMATS", "QueryResult", "check_query", "run_query", "write_result"]
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 _log = logging.getLogger("graph.query")  # the name users configure, whatever module runs the query
-
-
-@dataclass(frozen=True, slots=True)
-class QueryResult:
-    """A query's answer: rows for SELECT, a boolean for ASK, triples for CONSTRUCT/DESCRIBE."""
-
-    variables: tuple[str, ...] = ()
-    rows: tuple[tuple[Term | None, ...], ...] = ()
-    boolean: bool | None = None
-    triples: tuple[ox.Triple, ...] = field(default=())
-
-    @property
-    def kind(self) -> str:
-        if self.boolean is not None:
-            return "ask"
-        return "graph" if self.triples or not self.variables else "select"
-
-    def select(self, *names: str, limit: int | None = None) -> QueryResult:
-        """The same answer with only the named columns (and at most ``limit`` rows).
-
-        >>> QueryResult(("a", "b"), ((ox.Literal("1"), ox.Literal("2")),)).select("b").values()
-        [{'b': '2'}]
-        """
-        unknown = [name for name in names if name not in self.variables]
-        if unknown:
-            raise QueryError(f"no column {unknown[0]!r} in the result (columns: {', '.join(self.variables)})")
-        picks = [self.variables.index(name) for name in names]
-        rows = tuple(tuple(row[i] for i in picks) for row in self.rows[:limit])
-        return QueryResult(tuple(names), rows)
-
-    def values(self) -> list[dict[str, str | None]]:
-        """Rows as plain dicts of text values, the form a program usually wants."""
-        return [
-            {name: (None if term is None else term_text(term)) for name, term in zip(self.variables, row, strict=True)}
-            for row in self.rows
-        ]
-
-    def to_dataframe(self) -> pandas.DataFrame:
-        """The rows as a pandas DataFrame with typed columns; see :func:`graph.frames.result_frame`."""
-        from .frames import result_frame
-
-        return result_frame(self)
-
-    def to_rdflib(self) -> rdflib.Graph:
-        """A CONSTRUCT or DESCRIBE answer as an in-memory rdflib Graph; see :func:`graph.rdflib_views.result_graph`."""
-        from .rdflib_views import result_graph
-
-        return result_graph(self)
 
 
 def run_query(sparql: str, store: KnowledgeStore | Path | str | None = None) -> QueryResult:
@@ -249,15 +196,6 @@ def _collect(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Q
         return QueryResult(variables, rows)
     except OSError as err:  # evaluation errors surface while iterating
         raise QueryError(f"query failed: {err}") from err
-
-
-def term_text(term: Term) -> str:
-    """A term's plain value: the IRI, the literal's lexical form, ``_:id`` for blank nodes."""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Triple):
-        return str(term)
-    return str(term.value)
 
 
 def compact(term: Term) -> str:

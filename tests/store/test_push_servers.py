@@ -16,8 +16,8 @@ import requests
 from conftest import run_cli
 
 from graph.errors import RemoteAuthError, RemoteUnavailableError
+from graph.pipeline import run_remote_query
 from graph.pipeline.query import run_query
-from graph.pipeline.remote_query import run_remote_query
 from graph.queries import SavedQuery, get_saved, list_saved
 from graph.store.remote import Credentials, RetryPolicy, push
 

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from ...errors import RemoteError
 from ._http import Remote
+from .query import query_remote
 
 __all__ = ["GraphCheck", "compare", "remote_counts"]
 
@@ -39,8 +40,6 @@ class GraphCheck:
 
 def remote_counts(remote: Remote, query_url: str, graphs: Sequence[str]) -> dict[str, int]:
     """Triples per graph on the target, for each of ``graphs`` (0 when absent)."""
-    from ...pipeline.remote_query import query_remote  # the query layer sits above the store package
-
     counts = dict.fromkeys(graphs, 0)
     for start in range(0, len(graphs), _PER_QUERY):
         values = " ".join(f"<{g}>" for g in graphs[start : start + _PER_QUERY])

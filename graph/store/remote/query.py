@@ -5,7 +5,7 @@ The query is POSTed form-encoded (SPARQL 1.1 Protocol §2.1.2, so long queries f
 pubgraph's prefixes added when the query does not declare them. SELECT and ASK answers are
 read from SPARQL JSON, XML or TSV results by pyoxigraph's parser (Virtuoso's older JSON
 terms by our own), CONSTRUCT and DESCRIBE from N-Triples or Turtle, into a
-:class:`~graph.pipeline.query.QueryResult`, so :func:`~graph.pipeline.query.write_result` prints them
+:class:`~graph.results.QueryResult`, so :func:`~graph.pipeline.query.write_result` prints them
 exactly as it prints local results.
 """
 
@@ -21,14 +21,13 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 import requests
 
-from ..errors import QueryError, RemoteError
-from ..http import RetryNotice, RetryPolicy
-from ..model.namespaces import PREFIXES
-from ..redact import redact_url, redacting
-from ..results import parse_results
-from ..store.remote._http import HTTPStatusError, Remote, patient_session
-from ..store.remote.auth import Credentials
-from .query import QueryResult, Term
+from ...errors import QueryError, RemoteError
+from ...http import RetryNotice, RetryPolicy
+from ...model.namespaces import PREFIXES
+from ...redact import redact_url, redacting
+from ...results import QueryResult, Term, parse_results
+from ._http import HTTPStatusError, Remote, patient_session
+from .auth import Credentials
 
 __all__ = ["ACCEPT", "parse_json_results", "query_remote", "run_remote_query", "with_prefixes"]
 
