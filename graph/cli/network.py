@@ -4,25 +4,32 @@ from __future__ import annotations
 
 import json
 import sys
-import time
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 from tqdm import tqdm
 
-from ..errors import NetworkError
-from ..network._kinds import COMMUNITY_METHODS, KINDS
-from ..network.where import WHERE_HELP, parse_where
-from ..render._options import COLOR_BY, LAYOUTS, SIZE_BY
-from ..store.oxigraph import store_path
+from ..pipeline import (
+    COLOR_BY,
+    COMMUNITY_METHODS,
+    KINDS,
+    LAYOUTS,
+    SIZE_BY,
+    WHERE_HELP,
+    describe,
+    export_network,
+    find_bursts,
+    rank_nodes,
+    render_network,
+    store_path,
+    trace_main_path,
+)
 from ._common import cli, store_option
 
-if TYPE_CHECKING:
-    import networkx as nx
-
-# networkx, scipy and the projections load inside the commands: other commands start faster.
+# The names above load without networkx or scipy: the analysis imports them when it runs.
 
 __all__ = ["metrics_command", "network_command", "render_command"]
 
@@ -75,27 +82,22 @@ class _Stages:
         self._bar.close()
 
 
-def _project(
-    kind: str, store: Path | None, where: Sequence[str], min_weight: int, include_cited: bool, all_mesh: bool
-) -> nx.Graph:
-    from ..network.projections import project
-
-    options: dict[str, Any] = {}
-    if include_cited:
-        options["include_cited"] = True
-    if all_mesh:
-        options["major_only"] = False
+@contextmanager
+def _projection(
+    kind: str, where: tuple[str, ...], min_weight: int, include_cited: bool, all_mesh: bool
+) -> Iterator[dict[str, Any]]:
+    """The projection's keyword arguments, with a stage display shown while the block runs."""
     stages = _Stages(f"{kind} network")
     try:
-        return project(kind, store_path(store), parse_where(where), min_weight=min_weight, progress=stages, **options)
+        yield {
+            "where": where,
+            "min_weight": min_weight,
+            "include_cited": include_cited,
+            "all_mesh": all_mesh,
+            "progress": stages,
+        }
     finally:
         stages.close()
-
-
-def _described(G: nx.Graph) -> str:
-    kind, where = G.graph.get("kind", "network"), G.graph.get("where")
-    text = f"{kind} network of {_plural(G.number_of_nodes(), 'node')} and {_plural(G.number_of_edges(), 'link')}"
-    return text + (f" ({where})" if where else "")
 
 
 @cli.command("network", short_help="Export a network (GraphML, GEXF, JSON, CSV).")
@@ -145,19 +147,9 @@ def network_command(
       pubgraph network mesh --where year=2010-2020 -o output/mesh.json
       pubgraph network cocitation --min-weight 3 --metrics -o output/cocitation.csv
     """
-    import networkx as nx
-
-    from ..network.export import export_format, write_network
-    from ..network.metrics import node_metrics
-
-    started = time.perf_counter()
-    export_format(output)  # fail before the projection's work, not after
-    G = _project(kind, store, where, min_weight, include_cited, all_mesh)
-    if with_metrics:
-        for name, values in node_metrics(G).items():
-            nx.set_node_attributes(G, values, name)
-    files = write_network(G, output)
-    click.echo(f"wrote {' and '.join(map(str, files))}: {_described(G)} in {time.perf_counter() - started:.1f} s")
+    with _projection(kind, where, min_weight, include_cited, all_mesh) as projection:
+        done = export_network(kind, output, with_metrics=with_metrics, store=store, **projection)
+    click.echo(f"wrote {' and '.join(map(str, done.files))}: {describe(done.graph)} in {done.seconds:.1f} s")
 
 
 @cli.command("metrics", short_help="Rank the nodes of a network: PageRank, citations, communities …")
@@ -231,98 +223,53 @@ def metrics_command(
       pubgraph metrics mesh --bursts --where year=2000-
       pubgraph query 'SELECT ?a ?pr WHERE { ?a pg:pageRank ?pr } ORDER BY DESC(?pr) LIMIT 5'
     """
-    from ..network.metrics import h_index, node_metrics
-    from ..network.writeback import write_metrics
-
     if main_path and find_bursts:
         raise click.UsageError("give --main-path or --bursts, not both")
     if find_bursts:
         _print_bursts(kind, store, where, all_mesh, top, fmt)
         return
-    G = _project(kind, store, where, min_weight, include_cited, all_mesh)
-    if G.number_of_nodes() == 0:
-        raise NetworkError(f"the {_described(G)}: nothing to measure; widen --where or lower --min-weight")
     if main_path:
-        _print_main_path(G, top, fmt, store if write_back else None, write_back)
+        _print_main_path(kind, store, fmt, write_back, where, min_weight, include_cited, all_mesh)
         return
-    extra = {}
-    if kind == "coauthor":
-        citations = _project("citation", store, where, 1, False, False)
-        extra["h_index"] = lambda A: h_index(A, citations)
-    table = node_metrics(G, with_betweenness=betweenness, method=method, extra=extra)
-    if sort_by not in table:
-        raise NetworkError(f"cannot sort the {kind} network by {sort_by!r}; use one of {', '.join(table)}")
-    ranked = sorted(G, key=lambda n: (-table[sort_by][n], str(n)))[:top]
-    _emit(_metric_rows(G, table, ranked, raw=fmt == "json"), fmt)
-    if write_back:
-        written = write_metrics(store_path(store), G, table)
-        click.echo(f"stored {written:,} triples in the {kind} metrics graph of {store_path(store)}", err=True)
-    click.echo(f"{_described(G)}; {len(set(table['community'].values())):,} communities", err=True)
+    with _projection(kind, where, min_weight, include_cited, all_mesh) as projection:
+        ranking = rank_nodes(
+            kind,
+            store,
+            top=top,
+            sort_by=sort_by,
+            method=method,
+            betweenness=betweenness,
+            write=write_back,
+            raw=fmt == "json",
+            **projection,
+        )
+    _emit(ranking.rows, fmt)
+    if ranking.written is not None:
+        click.echo(f"stored {ranking.written:,} triples in the {kind} metrics graph of {store_path(store)}", err=True)
+    click.echo(f"{describe(ranking.graph)}; {ranking.communities:,} communities", err=True)
 
 
-def _metric_rows(
-    G: nx.Graph, table: Mapping[str, Mapping[Hashable, Any]], nodes: Sequence[Hashable], *, raw: bool = False
-) -> list[dict[str, Any]]:
-    rows = []
-    for rank, node in enumerate(nodes, start=1):
-        data = G.nodes[node]
-        row: dict[str, Any] = {"rank": rank, "node": node, "label": _label(node, data)}
-        if "year" in data:
-            row["year"] = data["year"]
-        if "citations" in data:
-            row["store citations"] = data["citations"]
-        for name, values in table.items():
-            row[name] = _shown(name, values.get(node), raw)
-        rows.append(row)
-    return rows
-
-
-def _shown(name: str, value: Any, raw: bool = False) -> Any:
-    """Floats to four significant digits (JSON keeps the numbers); communities counted from 1, as on the pages."""
-    if isinstance(value, float) and not raw:
-        return f"{value:.4g}"
-    return value + 1 if name == "community" and isinstance(value, int) else value
-
-
-def _label(node: Hashable, data: Mapping[str, Any]) -> str:
-    if data.get("first_author"):
-        return f"{data['first_author']}: {data.get('title', '')}"
-    return str(data.get("label") or data.get("title") or node)
-
-
-def _print_main_path(G: nx.Graph, top: int, fmt: str, store: Path | None, write_back: bool) -> None:
-    from ..network.mainpath import acyclic, main_path, search_path_count
-    from ..network.writeback import write_metrics
-
-    if not G.is_directed() or G.graph.get("kind") != "citation":
-        raise NetworkError(f"--main-path needs the citation network, not {G.graph.get('kind')}")
-    if not G.number_of_edges():
-        raise NetworkError(f"no main path: the {_described(G)}, so no work cites another; {_more_links(G)}")
-    H = acyclic(G)
-    spc = search_path_count(H)
-    path = main_path(H, spc)
-    rows = [
-        {
-            "step": i,
-            "cited": cited,
-            "citing": citing,
-            "spc": spc[citing, cited],
-            "cited work": _label(cited, G.nodes[cited]),
-            "citing work": _label(citing, G.nodes[citing]),
-        }
-        for i, (citing, cited) in enumerate(path, start=1)
-    ]
-    _emit(rows, fmt)
-    if write_back:
-        on_path = {node: True for edge in path for node in edge}
-        written = write_metrics(store_path(store), G, {"main_path": on_path})
-        click.echo(f"stored {written:,} triples in the citation metrics graph", err=True)
-    total = sum(spc[edge] for edge in path)
+def _print_main_path(
+    kind: str,
+    store: Path | None,
+    fmt: str,
+    write_back: bool,
+    where: tuple[str, ...],
+    min_weight: int,
+    include_cited: bool,
+    all_mesh: bool,
+) -> None:
+    with _projection(kind, where, min_weight, include_cited, all_mesh) as projection:
+        path = trace_main_path(kind, store, write=write_back, **projection)
+    _emit(path.rows, fmt)
+    if path.written is not None:
+        click.echo(f"stored {path.written:,} triples in the citation metrics graph", err=True)
     click.echo(
-        f"main path: {_plural(len(path), 'link')} over {_plural(len(path) + 1, 'work')} carrying "
-        f"{_plural(total, 'search path')}, the most of any path from a work nobody cites to one citing none "
+        f"main path: {_plural(len(path.rows), 'link')} over {_plural(len(path.rows) + 1, 'work')} carrying "
+        f"{_plural(path.search_paths, 'search path')}, "
+        "the most of any path from a work nobody cites to one citing none "
         "(ties: more links, then works first in PMID order); "
-        f"{H.graph['dropped_links']:,} links dropped to break citation cycles; {_described(G)}",
+        f"{path.dropped_links:,} links dropped to break citation cycles; {describe(path.graph)}",
         err=True,
     )
 
@@ -331,48 +278,10 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'s' * (count != 1)}"
 
 
-def _more_links(G: nx.Graph) -> str:
-    if G.graph.get("cited_elsewhere"):
-        return f"add the {G.graph['cited_elsewhere']:,} works they cite with --include-cited"
-    return "widen --where or load the records they cite"
-
-
-def _print_bursts(kind: str, store: Path | None, where: Sequence[str], all_mesh: bool, top: int, fmt: str) -> None:
-    from ..network.bursts import bursts, term_years
-
-    if kind not in ("mesh", "keyword"):
-        raise NetworkError(f"--bursts works on mesh or keyword, not {kind}")
-    counts, totals, labels = term_years(store_path(store), kind, parse_where(where), major_only=not all_mesh)
-    found = [(term, burst) for term, runs in bursts(counts, totals).items() for burst in runs]
-    found.sort(key=lambda item: (-item[1].weight, item[0]))
-    rows = [
-        {
-            "term": term,
-            "label": labels.get(term, term),
-            "start": b.start,
-            "end": b.end,
-            "weight": b.weight if fmt == "json" else f"{b.weight:.2f}",
-            "articles in burst": sum(counts[term].get(y, 0) for y in range(b.start, b.end + 1)),
-        }
-        for term, b in found[:top]
-    ]
-    _emit(rows, fmt)
-    years = f"{min(totals)}-{max(totals)}" if totals else "no years"
-    click.echo(
-        f"{len(found):,} bursts in {len(counts):,} {kind} terms over {years}{_no_bursts(counts, totals, found)}",
-        err=True,
-    )
-
-
-def _no_bursts(counts: Mapping[str, Any], totals: Mapping[int, int], found: Sequence[Any]) -> str:
-    """Why there is no burst, when there is none."""
-    if found:
-        return ""
-    if not counts:
-        return ": no article passing --where has a publication year and a term"
-    if len(totals) < 2:
-        return ": bursts need articles from two years or more"
-    return ": no term's share of the articles rose sharply enough in any run of years"
+def _print_bursts(kind: str, store: Path | None, where: tuple[str, ...], all_mesh: bool, top: int, fmt: str) -> None:
+    table = find_bursts(kind, store, where, all_mesh=all_mesh, top=top, raw=fmt == "json")
+    _emit(table.rows, fmt)
+    click.echo(f"{table.bursts:,} bursts in {table.terms:,} {kind} terms over {table.years}{table.why_none}", err=True)
 
 
 def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
@@ -480,19 +389,12 @@ def render_command(
       pubgraph render mesh --where year=2015- -o output/topics.html
       pubgraph render coauthor --min-weight 2 -o output/coauthors.png
     """
-    from ..network.behind import records_behind
-    from ..render.page import render_page
-    from ..render.png import require_png
-
-    if output.suffix.lower() == ".png":
-        require_png(output)  # before the projection's work, not after
-    G = _project(kind, store, where, min_weight, include_cited, all_mesh)
-    behind = records_behind(G, store_path(store), parse_where(where))
-    summary = render_page(
-        G, output, color=color, size=size, layout=layout, top=top, title=title, isolated=show_isolated, behind=behind
-    )
+    page = {"color": color, "size": size, "layout": layout, "top": top, "title": title, "isolated": show_isolated}
+    with _projection(kind, where, min_weight, include_cited, all_mesh) as projection:
+        drawn = render_network(kind, output, store, page=page, **projection)
+    summary = drawn.page
     click.echo(
         f"wrote {summary.path} ({summary.bytes / 1e6:.1f} MB in {summary.seconds:.1f} s; "
         f"{'a 1600 x 1000 image of the map' if output.suffix.lower() == '.png' else 'opens offline in any browser'})"
-        f": {_described(G)}. Drawn: {summary.notice}"
+        f": {describe(drawn.graph)}. Drawn: {summary.notice}"
     )

@@ -14,7 +14,25 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers
+    from ..network._kinds import COMMUNITY_METHODS, KINDS
+    from ..network.where import WHERE_HELP
+    from ..render._options import COLOR_BY, LAYOUTS, SIZE_BY
+    from ..store.oxigraph import store_path
     from ..store.remote.query import run_remote_query
+    from .analysis import (
+        BurstTable,
+        MainPath,
+        NetworkFiles,
+        NodeRanking,
+        RenderedNetwork,
+        describe,
+        export_network,
+        find_bursts,
+        project_network,
+        rank_nodes,
+        render_network,
+        trace_main_path,
+    )
     from .endpoint import DEFAULT_HOST, DEFAULT_PORT, Endpoint, serve
     from .harvest import LINK_NAMES, HarvestSummary, Hop, LiveProgress, Manifest, build_query, fetch, snowball
     from .loading import (
@@ -57,16 +75,45 @@ _LAZY = {
     **dict.fromkeys(["STATISTICS", "StoreStats", "store_stats"], ".stats"),
     **dict.fromkeys(["ExportSummary", "export"], ".rdf_export"),
     **dict.fromkeys(["DEFAULT_HOST", "DEFAULT_PORT", "Endpoint", "serve"], ".endpoint"),
+    **dict.fromkeys(
+        [
+            "BurstTable",
+            "MainPath",
+            "NetworkFiles",
+            "NodeRanking",
+            "RenderedNetwork",
+            "describe",
+            "export_network",
+            "find_bursts",
+            "project_network",
+            "rank_nodes",
+            "render_network",
+            "trace_main_path",
+        ],
+        ".analysis",
+    ),
+    # what the commands offer before anything heavy loads (networkx, scipy, pyoxigraph)
+    **dict.fromkeys(["COMMUNITY_METHODS", "KINDS"], "..network._kinds"),
+    "WHERE_HELP": "..network.where",
+    **dict.fromkeys(["COLOR_BY", "LAYOUTS", "SIZE_BY"], "..render._options"),
+    "store_path": "..store.oxigraph",
 }
 
 __all__ = [
+    "COLOR_BY",
+    "COMMUNITY_METHODS",
     "DEFAULT_HOST",
     "DEFAULT_PORT",
     "DEMO_STORE",
+    "KINDS",
+    "LAYOUTS",
     "LINK_NAMES",
     "RESULT_FORMATS",
+    "SIZE_BY",
     "STATISTICS",
+    "WHERE_HELP",
     "BuildSummary",
+    "BurstTable",
     "ConvertSummary",
     "Endpoint",
     "ExportSummary",
@@ -74,23 +121,35 @@ __all__ = [
     "HarvestSummary",
     "Hop",
     "LiveProgress",
+    "MainPath",
     "Manifest",
+    "NetworkFiles",
+    "NodeRanking",
     "Progress",
     "QueryResult",
+    "RenderedNetwork",
     "StoreStats",
     "build",
     "build_demo",
     "build_query",
     "check_query",
     "convert",
+    "describe",
     "export",
+    "export_network",
     "fetch",
+    "find_bursts",
+    "project_network",
+    "rank_nodes",
+    "render_network",
     "run_query",
     "run_remote_query",
     "sample_files",
     "serve",
     "snowball",
+    "store_path",
     "store_stats",
+    "trace_main_path",
     "write_result",
 ]
 
