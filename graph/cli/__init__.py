@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..processes import terminate_on_sigterm
+from ..pipeline import terminate_on_sigterm
 from . import core, distributed, live, network, remote  # noqa: F401  (register their commands)
 from ._common import cli
 

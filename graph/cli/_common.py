@@ -19,11 +19,8 @@ from typing import Any, NoReturn, TypeVar
 import click
 from tqdm import tqdm
 
-from .._version import __version__
 from ..errors import GraphError, QueryParameterError
-from ..pipeline.loading import FileSummary
-from ..processes import Terminated
-from ..sources import expand_inputs
+from ..pipeline import FileSummary, Terminated, __version__, expand_inputs
 
 __all__ = ["Bars", "base_option", "cli", "inputs_or_fail", "jobs_option", "store_option"]
 

@@ -10,15 +10,23 @@ from typing import Any
 import click
 
 from ..errors import QueryError, QueryParameterError
-from ..pipeline.loading import DEMO_STORE, BuildSummary, build, build_demo, convert, sample_files
-from ..pipeline.query import RESULT_FORMATS, check_query, run_query, write_result
-from ..pipeline.stats import store_stats
-from ..store.oxigraph import store_path
+from ..pipeline import (
+    DEMO_PMID,
+    RESULT_FORMATS,
+    BuildSummary,
+    build,
+    check_query,
+    convert,
+    run_demo,
+    run_query,
+    sample_files,
+    store_path,
+    store_stats,
+    write_result,
+)
 from ._common import Bars, base_option, cli, inputs_or_fail, jobs_option, store_option
 
 __all__ = ["build_command", "convert_command", "demo_command", "query_command", "stats_command"]
-
-DEMO_PMID = "28993889"
 
 
 @cli.command("build", short_help="Load PubMed files (or a PubMed search) into the store.")
@@ -78,7 +86,7 @@ def build_command(
     if query is not None:
         if inputs:
             raise click.UsageError("give input files or --query, not both")
-        from ..pipeline.harvest import build_query
+        from ..pipeline import build_query
 
         live_bars = LiveBars()
         try:
@@ -222,7 +230,7 @@ def query_command(
       pubgraph query --endpoint https://host/sparql --user u --password-env STORE_PW -f my-query.rq
     """
     if list_saved_queries:
-        from ..queries import list_saved
+        from ..pipeline import list_saved
 
         for item in list_saved():
             click.echo(f"{item.name:<22} {item.description}" + (f"  {item.usage}" if item.params else ""))
@@ -231,7 +239,7 @@ def query_command(
     if len(given) != 1:
         raise click.UsageError("give exactly one of: a SPARQL string, -f FILE, or --saved NAME")
     if saved:
-        from ..queries import get_saved
+        from ..pipeline import get_saved
 
         text = get_saved(saved).render(_params(params))
     elif params:
@@ -339,33 +347,19 @@ def demo_command(store: Path | None) -> None:
       pubgraph demo
       pubgraph demo --store /tmp/demo-store
     """
-    summary = build_demo(store)
-    target = summary.store or DEMO_STORE
-    click.echo(_build_line(summary))
+    demo = run_demo(store)
+    target = demo.store
+    click.echo(_build_line(demo.build))
     click.echo()
-    stats = store_stats(target)
     click.echo(
         "  ".join(
-            f"{label}: {stats.counts[label]:,}" for label in ("articles", "persons", "journals", "citation links")
+            f"{label}: {demo.stats.counts[label]:,}" for label in ("articles", "persons", "journals", "citation links")
         )
     )
-    from ..queries import get_saved
-
-    for title, name, params, columns in (
-        ("Most cited articles", "top-cited", {}, ("citations", "pmid", "year", "firstAuthor", "title")),
-        (
-            f"References of PMID {DEMO_PMID}",
-            "references",
-            {"pmid": DEMO_PMID},
-            ("position", "citedPmid", "citedYear", "citedTitle"),
-        ),
-        ("Co-authors of Kawahara", "coauthors", {"name": "Kawahara"}, ()),
-    ):
-        options = "".join(f" -p {k}={v}" for k, v in params.items())
-        click.echo(f"\n{title}  (pubgraph query --saved {name}{options})")
-        result = run_query(get_saved(name).render(params), target)
-        shown = result.select(*(columns or result.variables), limit=6)
-        write_result(shown, "table", sys.stdout, width=60)
+    for answer in demo.answers:
+        options = "".join(f" -p {k}={v}" for k, v in answer.params.items())
+        click.echo(f"\n{answer.title}  (pubgraph query --saved {answer.saved}{options})")
+        write_result(answer.result, "table", sys.stdout, width=60)
     option = f" --store {target}"
     click.echo(
         "\nWhat to try next:\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..distributed import Entry, convert_shards, load_virtuoso
+from ..pipeline import Entry, convert_shards, load_virtuoso
 from ._common import cli, inputs_or_fail
 
 __all__ = ["convert_on_dask", "load_virtuoso_command", "scheduler_address"]

@@ -12,9 +12,7 @@ from typing import Any, TypeVar
 import click
 from tqdm import tqdm
 
-from ..http import RetryNotice
-from ..pipeline.harvest import HarvestSummary, fetch, snowball
-from ..sources.eutils import DEFAULT_CACHE, EutilsClient
+from ..pipeline import DEFAULT_CACHE, EutilsClient, HarvestSummary, RetryNotice, fetch, snowball
 from ._common import Bars, base_option, cli, store_option
 
 __all__ = [

@@ -12,11 +12,19 @@ import click
 from tqdm import tqdm
 
 from ..errors import RemoteError
-from ..http import RetryPolicy
-from ..pipeline.endpoint.service import DEFAULT_HOST, DEFAULT_PORT, Endpoint, serve
-from ..pipeline.rdf_export import export
-from ..store.remote import PROTOCOLS, PushSummary, credentials_from_env, push
-from ..store.remote.auth import Credentials
+from ..pipeline import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    PROTOCOLS,
+    Credentials,
+    Endpoint,
+    PushSummary,
+    RetryPolicy,
+    credentials_from_env,
+    export,
+    push,
+    serve,
+)
 from ._common import cli, store_option
 from .live import echo_retry
 

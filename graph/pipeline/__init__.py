@@ -14,10 +14,18 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers
+    from .._version import __version__
+    from ..distributed import Entry, convert_shards, load_virtuoso
+    from ..http import RetryNotice, RetryPolicy
     from ..network._kinds import COMMUNITY_METHODS, KINDS
     from ..network.where import WHERE_HELP
+    from ..processes import Terminated, terminate_on_sigterm
+    from ..queries import get_saved, list_saved
     from ..render._options import COLOR_BY, LAYOUTS, SIZE_BY
+    from ..sources import expand_inputs
+    from ..sources.eutils import DEFAULT_CACHE, EutilsClient
     from ..store.oxigraph import store_path
+    from ..store.remote import PROTOCOLS, Credentials, PushSummary, credentials_from_env, push
     from ..store.remote.query import run_remote_query
     from .analysis import (
         BurstTable,
@@ -33,6 +41,7 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers
         render_network,
         trace_main_path,
     )
+    from .demo import DEMO_PMID, Demo, DemoAnswer, run_demo
     from .endpoint import DEFAULT_HOST, DEFAULT_PORT, Endpoint, serve
     from .harvest import LINK_NAMES, HarvestSummary, Hop, LiveProgress, Manifest, build_query, fetch, snowball
     from .loading import (
@@ -97,17 +106,30 @@ _LAZY = {
     "WHERE_HELP": "..network.where",
     **dict.fromkeys(["COLOR_BY", "LAYOUTS", "SIZE_BY"], "..render._options"),
     "store_path": "..store.oxigraph",
+    **dict.fromkeys(["DEMO_PMID", "Demo", "DemoAnswer", "run_demo"], ".demo"),
+    # the layers' own names that commands pass on or catch
+    "__version__": ".._version",
+    **dict.fromkeys(["Entry", "convert_shards", "load_virtuoso"], "..distributed"),
+    **dict.fromkeys(["RetryNotice", "RetryPolicy"], "..http"),
+    **dict.fromkeys(["Terminated", "terminate_on_sigterm"], "..processes"),
+    **dict.fromkeys(["get_saved", "list_saved"], "..queries"),
+    "expand_inputs": "..sources",
+    **dict.fromkeys(["DEFAULT_CACHE", "EutilsClient"], "..sources.eutils"),
+    **dict.fromkeys(["PROTOCOLS", "Credentials", "PushSummary", "credentials_from_env", "push"], "..store.remote"),
 }
 
 __all__ = [
     "COLOR_BY",
     "COMMUNITY_METHODS",
+    "DEFAULT_CACHE",
     "DEFAULT_HOST",
     "DEFAULT_PORT",
+    "DEMO_PMID",
     "DEMO_STORE",
     "KINDS",
     "LAYOUTS",
     "LINK_NAMES",
+    "PROTOCOLS",
     "RESULT_FORMATS",
     "SIZE_BY",
     "STATISTICS",
@@ -115,7 +137,12 @@ __all__ = [
     "BuildSummary",
     "BurstTable",
     "ConvertSummary",
+    "Credentials",
+    "Demo",
+    "DemoAnswer",
     "Endpoint",
+    "Entry",
+    "EutilsClient",
     "ExportSummary",
     "FileSummary",
     "HarvestSummary",
@@ -126,22 +153,35 @@ __all__ = [
     "NetworkFiles",
     "NodeRanking",
     "Progress",
+    "PushSummary",
     "QueryResult",
     "RenderedNetwork",
+    "RetryNotice",
+    "RetryPolicy",
     "StoreStats",
+    "Terminated",
+    "__version__",
     "build",
     "build_demo",
     "build_query",
     "check_query",
     "convert",
+    "convert_shards",
+    "credentials_from_env",
     "describe",
+    "expand_inputs",
     "export",
     "export_network",
     "fetch",
     "find_bursts",
+    "get_saved",
+    "list_saved",
+    "load_virtuoso",
     "project_network",
+    "push",
     "rank_nodes",
     "render_network",
+    "run_demo",
     "run_query",
     "run_remote_query",
     "sample_files",
@@ -149,6 +189,7 @@ __all__ = [
     "snowball",
     "store_path",
     "store_stats",
+    "terminate_on_sigterm",
     "trace_main_path",
     "write_result",
 ]
