@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from .._version import __version__
 from ..errors import EutilsError, InputError, NoResultsError
 from ..identifiers import normalize_pmid
 from ..model import Iris
@@ -135,8 +136,6 @@ class Manifest:
         )
 
     def to_json(self) -> str:
-        from .. import __version__
-
         data = asdict(self)
         data["started"], data["ended"] = (
             datetime.fromtimestamp(t, UTC).isoformat(timespec="seconds") for t in (self.started, self.ended)
