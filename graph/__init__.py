@@ -50,6 +50,11 @@ _LAZY = {
     "Credentials": "graph.store.remote",
     "credentials_from_env": "graph.store.remote",
     "run_remote_query": "graph.pipeline",
+    "export_network": "graph.pipeline",
+    "rank_nodes": "graph.pipeline",
+    "trace_main_path": "graph.pipeline",
+    "find_bursts": "graph.pipeline",
+    "render_network": "graph.pipeline",
 }
 
 __all__ = [

@@ -15,8 +15,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .bursts import Burst, bursts, term_years
     from .export import write_network
+    from .kleinberg import Burst, bursts, term_years
     from .mainpath import acyclic, main_path, search_path_count
     from .metrics import (
         betweenness,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .writeback import write_metrics
 
 _HOMES = {
-    "bursts": ("Burst", "bursts", "term_years"),
+    "kleinberg": ("Burst", "bursts", "term_years"),
     "export": ("write_network",),
     "mainpath": ("acyclic", "main_path", "search_path_count"),
     "metrics": (

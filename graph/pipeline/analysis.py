@@ -219,7 +219,7 @@ def find_bursts(
     raw: bool = False,
 ) -> BurstTable:
     """The ``top`` strongest bursts of ``kind`` (mesh or keyword) terms over the years."""
-    from ..network.bursts import bursts, term_years
+    from ..network.kleinberg import bursts, term_years
 
     if kind not in ("mesh", "keyword"):
         raise NetworkError(f"--bursts works on mesh or keyword, not {kind}")

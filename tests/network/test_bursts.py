@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import NetworkError
-from graph.network.bursts import Burst, _cost, _term_bursts, bursts, term_years
+from graph.network.kleinberg import Burst, _cost, _term_bursts, bursts, term_years
 
 YEARS = range(2000, 2012)
 
