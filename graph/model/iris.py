@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -104,9 +103,14 @@ class Iris:
             )
 
     @classmethod
-    def from_env(cls, base: str | None = None) -> Iris:
-        """Use ``base``, else ``PUBGRAPH_BASE``, else the default; always ending in ``/``."""
-        chosen = base or os.environ.get("PUBGRAPH_BASE") or DEFAULT_BASE
+    def for_base(cls, base: str | None = None) -> Iris:
+        """Use ``base`` (the default when None or empty), ending it in ``/`` unless it ends
+        in ``/`` or ``#``. The command line passes ``--base`` or ``PUBGRAPH_BASE``.
+
+        >>> Iris.for_base("https://example.org/kg").base
+        'https://example.org/kg/'
+        """
+        chosen = base or DEFAULT_BASE
         return cls(chosen if chosen.endswith(("/", "#")) else chosen + "/")
 
     # records and their parts

@@ -278,7 +278,7 @@ def snowball(
             hops=hops,
             output=str(path) if save else None,
         )
-        with KnowledgeStore.open(target, iris=Iris.from_env(base)) as kg:
+        with KnowledgeStore.open(target, iris=Iris.for_base(base)) as kg:
             kg.add_elink_links(edges, folder)
     _record(target, base, manifest)
     if save:
@@ -442,7 +442,7 @@ def _in_order(eutils: EutilsClient, pages: list[_Page], workers: int) -> Iterato
 
 
 def _record(target: Path, base: str | None, manifest: Manifest) -> None:
-    iris = Iris.from_env(base)
+    iris = Iris.for_base(base)
     with KnowledgeStore.open(target, iris=iris) as kg:
         kg.add_quads(harvest_activity_nquads(iris, manifest.activity()))
 

@@ -209,7 +209,7 @@ def convert(
     out = Path(output)
     fmt = rdf_format_for(out)
     compress = fmt.line_based and out.name.lower().endswith(".gz")
-    base_iri = Iris.from_env(base).base
+    base_iri = Iris.for_base(base).base
     summaries: list[FileSummary] = []
 
     def write(converter: Converter, stream: IO[bytes]) -> None:
@@ -269,7 +269,7 @@ def build(
     """
     started = time.perf_counter()
     files = expand_inputs(Path(p) for p in inputs)
-    iris = Iris.from_env(base)
+    iris = Iris.for_base(base)
     target = store_path(store)
     fresh = not target.exists()
     try:

@@ -73,7 +73,7 @@ class KnowledgeStore:
         even by a read-only open, unless another process is still running it.
         """
         where = store_path(path)
-        iris = iris or Iris.from_env()
+        iris = iris or Iris()
         checkpoint = Checkpoint(where)
         if read_only:
             if checkpoint.exists():
@@ -93,7 +93,7 @@ class KnowledgeStore:
     @classmethod
     def in_memory(cls, iris: Iris | None = None) -> KnowledgeStore:
         """A throw-away store, for tests and small conversions."""
-        return cls(ox.Store(), None, iris or Iris.from_env(), False)
+        return cls(ox.Store(), None, iris or Iris(), False)
 
     def close(self) -> None:
         store = self.__dict__.pop("_store", None)

@@ -7,8 +7,10 @@ in any store; every minted IRI is one a strict parser accepts, whatever text it 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+from conftest import DATA, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyoxigraph import RdfFormat, parse
@@ -36,7 +38,7 @@ def assert_valid_iri(value: str) -> None:
 
 def test_default_base() -> None:
     assert Iris().base == BASE
-    assert Iris.from_env().base == BASE
+    assert Iris.for_base().base == BASE
 
 
 @pytest.mark.parametrize(
@@ -47,20 +49,35 @@ def test_default_base() -> None:
         ("https://example.org/kg#", "https://example.org/kg#"),
     ],
 )
-def test_from_env_ends_the_base_with_a_separator(given: str, expected: str) -> None:
-    assert Iris.from_env(given).base == expected
+def test_for_base_ends_the_base_with_a_separator(given: str, expected: str) -> None:
+    assert Iris.for_base(given).base == expected
 
 
-def test_from_env_reads_pubgraph_base(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_model_reads_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PUBGRAPH_BASE is the command line's to read (click's envvar), not the model's.
     monkeypatch.setenv("PUBGRAPH_BASE", "http://env.example/kg")
-    assert Iris.from_env().base == "http://env.example/kg/"
-    # An explicit base (the --base option) wins over the environment.
-    assert Iris.from_env("http://flag.example/").base == "http://flag.example/"
+    assert Iris.for_base().base == BASE
+    assert Iris.for_base("http://flag.example/").base == "http://flag.example/"
 
 
-def test_empty_environment_value_means_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PUBGRAPH_BASE", "")
-    assert Iris.from_env().base == BASE
+def test_empty_base_means_default() -> None:
+    assert Iris.for_base("").base == BASE
+
+
+def test_the_command_line_maps_pubgraph_base(tmp_path: Path) -> None:
+    out = tmp_path / "out.nt"
+    code, _out, err = run_cli(
+        ["convert", DATA / "pubmed_full.xml", "-o", out], env={"PUBGRAPH_BASE": "http://env.example/kg"}
+    )
+    assert (code, err) == (0, "")
+    assert "<http://env.example/kg/article/" in out.read_text(encoding="utf-8")
+    # An explicit --base wins over the environment.
+    code, _out, err = run_cli(
+        ["convert", DATA / "pubmed_full.xml", "-o", out, "--base", "http://flag.example/"],
+        env={"PUBGRAPH_BASE": "http://env.example/kg"},
+    )
+    assert "<http://env.example/kg/" not in out.read_text(encoding="utf-8")
+    assert "<http://flag.example/article/" in out.read_text(encoding="utf-8")
 
 
 def test_record_iris_follow_the_documented_scheme() -> None:
@@ -90,7 +107,7 @@ def test_instance_iris_move_with_the_base_and_vocabulary_iris_do_not() -> None:
 @settings(max_examples=50, deadline=None)
 @given(st.from_regex(r"[1-9][0-9]{0,8}", fullmatch=True), st.integers(1, 5000))
 def test_iris_are_stable_functions_of_their_inputs(pmid: str, position: int) -> None:
-    first, second = Iris(), Iris.from_env(BASE)
+    first, second = Iris(), Iris.for_base(BASE)
     assert first.article(pmid) == second.article(pmid)
     assert first.authorship(pmid, position) == second.authorship(pmid, position)
     assert first.person(pmid, position, Author(family="X")) == f"{BASE}person/{pmid}-{position}"
