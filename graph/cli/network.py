@@ -358,6 +358,13 @@ def _cell(value: Any, width: int = 60) -> str:
     callback=lambda _ctx, _param, value: _utf8(value),
     help="Page title [default: the kind of network].",
 )
+@click.option(
+    "--chromium",
+    envvar="PUBGRAPH_CHROMIUM",
+    metavar="PATH",
+    default=None,
+    help="For a .png output: the Chromium to drive [env PUBGRAPH_CHROMIUM; default: /usr/bin/chromium].",
+)
 @_projection_options
 def render_command(
     kind: str,
@@ -368,6 +375,7 @@ def render_command(
     top: int,
     show_isolated: bool,
     title: str | None,
+    chromium: str | None,
     where: tuple[str, ...],
     min_weight: int,
     include_cited: bool,
@@ -389,7 +397,15 @@ def render_command(
       pubgraph render mesh --where year=2015- -o output/topics.html
       pubgraph render coauthor --min-weight 2 -o output/coauthors.png
     """
-    page = {"color": color, "size": size, "layout": layout, "top": top, "title": title, "isolated": show_isolated}
+    page = {
+        "color": color,
+        "size": size,
+        "layout": layout,
+        "top": top,
+        "title": title,
+        "isolated": show_isolated,
+        "chromium": chromium,
+    }
     with _projection(kind, where, min_weight, include_cited, all_mesh) as projection:
         drawn = render_network(kind, output, store, page=page, **projection)
     summary = drawn.page

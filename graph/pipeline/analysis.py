@@ -258,7 +258,7 @@ def render_network(
 
     out = Path(output)
     if out.suffix.lower() == ".png":
-        require_png(out)  # before the projection's work, not after
+        require_png(out, (page or {}).get("chromium"))  # before the projection's work, not after
     G = project_network(kind, store, where, **projection)
     behind = records_behind(G, _store(store), parse_where(where))
     return RenderedNetwork(render_page(G, out, behind=behind, **(page or {})), G)

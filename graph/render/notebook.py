@@ -67,9 +67,10 @@ class Map:
             'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>'
         )
 
-    def save(self, path: Path | str) -> Path:
-        """Write the page at ``path`` (``.png``: an image of it, needs ``pubgraph[png]``)."""
-        write_page(Path(path), self.built.page)
+    def save(self, path: Path | str, *, chromium: str | None = None) -> Path:
+        """Write the page at ``path`` (``.png``: an image of it drawn by ``chromium``, needs
+        ``pubgraph[png]``)."""
+        write_page(Path(path), self.built.page, chromium)
         return Path(path)
 
     def to_pyvis(self) -> Any:

@@ -82,8 +82,10 @@ def render_page(
     seed: int = 0,
     isolated: bool = False,
     behind: Behind | None = None,
+    chromium: str | None = None,
 ) -> PageSummary:
-    """Write ``G`` as one offline HTML page at ``path`` (a ``.png`` path: an image of it, see ``png``).
+    """Write ``G`` as one offline HTML page at ``path`` (a ``.png`` path: an image of it
+    drawn by ``chromium``, see ``png``).
 
     ``color``: community | year | journal; ``size``: citations | pagerank | degree;
     ``layout``: force | timeline. Which nodes are drawn (nodes without links are hidden
@@ -101,11 +103,11 @@ def render_page(
     started = time.perf_counter()
     if Path(path).suffix.lower() == ".png":
         _check(G, color, size, layout, top)
-        require_png(Path(path))  # before the layout's work, not after
+        require_png(Path(path), chromium)  # before the layout's work, not after
     built = build_page(
         G, color=color, size=size, layout=layout, top=top, title=title, seed=seed, isolated=isolated, behind=behind
     )
-    written = write_page(Path(path), built.page)
+    written = write_page(Path(path), built.page, chromium)
     return PageSummary(
         Path(path),
         built.nodes,
@@ -327,9 +329,9 @@ def _page(payload: dict[str, Any], title: str) -> str:
     return re.sub(r"@@(TITLE|VIS_CSS|VIS_JS|DATA)@@", lambda m: values[m.group(1)], PAGE)
 
 
-def write_page(path: Path, page: str) -> int:
+def write_page(path: Path, page: str, chromium: str | None = None) -> int:
     """Write ``page`` at ``path`` (a ``.png`` path: an image of it) in one piece; the bytes written."""
-    encoded = page_png(page, path) if path.suffix.lower() == ".png" else page.encode("utf-8")
+    encoded = page_png(page, path, chromium) if path.suffix.lower() == ".png" else page.encode("utf-8")
     try:
         with atomic_output(path, compress=False) as out:
             out.write(encoded)

@@ -8,7 +8,6 @@ is not a file blocked, as a reader would open it offline.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 from ..errors import NetworkError
 
-__all__ = ["CHROMIUM_ARGS", "chromium_path", "page_png", "require_png"]
+__all__ = ["CHROMIUM_ARGS", "DEFAULT_CHROMIUM", "chromium_path", "page_png", "require_png"]
 
 CHROMIUM_ARGS = (
     "--headless",
@@ -27,28 +26,31 @@ CHROMIUM_ARGS = (
     "--disable-sync",
     "--no-first-run",
 )
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
 _SIZE = {"width": 1600, "height": 1000}
 _READY_MS = 120_000
 
 
-def chromium_path() -> str:
-    """The Chromium to drive: ``PUBGRAPH_CHROMIUM``, else ``/usr/bin/chromium``.
+def chromium_path(given: str | None = None) -> str:
+    """The Chromium to drive: ``given`` (the command line's ``--chromium`` or
+    ``PUBGRAPH_CHROMIUM``), else ``/usr/bin/chromium``.
 
-    >>> chromium_path() == os.environ.get("PUBGRAPH_CHROMIUM", "/usr/bin/chromium")
-    True
+    >>> chromium_path(), chromium_path("/opt/chromium/chrome")
+    ('/usr/bin/chromium', '/opt/chromium/chrome')
     """
-    return os.environ.get("PUBGRAPH_CHROMIUM", "/usr/bin/chromium")
+    return given or DEFAULT_CHROMIUM
 
 
-def require_png(path: Path) -> Any:
-    """Playwright's sync API when it and Chromium are there; else one line saying what to install."""
+def require_png(path: Path, chromium: str | None = None) -> Any:
+    """Playwright's sync API when it and Chromium (``chromium``: see :func:`chromium_path`)
+    are there; else one line saying what to install."""
     try:
         from playwright import sync_api
     except ImportError as err:
         raise NetworkError(
             f"cannot write {path}: a PNG map needs Playwright: pip install 'pubgraph[png]' (or write a .html page)"
         ) from err
-    browser = chromium_path()
+    browser = chromium_path(chromium)
     if not (Path(browser).is_file() or shutil.which(browser)):
         raise NetworkError(
             f"cannot write {path}: a PNG map needs Chromium at {browser}: "
@@ -57,15 +59,15 @@ def require_png(path: Path) -> Any:
     return sync_api
 
 
-def page_png(page: str, path: Path) -> bytes:
+def page_png(page: str, path: Path, chromium: str | None = None) -> bytes:
     """The PNG of the HTML ``page`` once its map is drawn, 1600 x 1000 pixels."""
-    sync_api = require_png(path)
+    sync_api = require_png(path, chromium)
     with tempfile.TemporaryDirectory(prefix="pubgraph-png-") as folder:
         html = Path(folder) / "map.html"
         html.write_text(page, encoding="utf-8")
         try:
             with sync_api.sync_playwright() as driver:
-                browser = driver.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_ARGS))
+                browser = driver.chromium.launch(executable_path=chromium_path(chromium), args=list(CHROMIUM_ARGS))
                 try:
                     return _shoot(browser, html)
                 finally:

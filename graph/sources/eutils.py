@@ -215,9 +215,10 @@ class _Expired(EutilsError):
 class EutilsClient:
     """Talks to the E-utilities: search, fetch, link and post, with cache and retries.
 
-    ``api_key``, ``email`` and ``base_url`` default to ``NCBI_API_KEY``, ``NCBI_EMAIL``
-    and ``PUBGRAPH_EUTILS_URL``. ``cache_dir`` defaults to :func:`user_cache_dir`;
-    ``cache_dir=None`` keeps no cache; ``refresh`` asks
+    ``api_key`` and ``email`` are sent when given; ``base_url`` defaults to NCBI's (the
+    command line maps ``NCBI_API_KEY``, ``NCBI_EMAIL`` and ``PUBGRAPH_EUTILS_URL`` to
+    them). ``cache_dir`` defaults to :func:`user_cache_dir`; ``cache_dir=None`` keeps
+    no cache; ``refresh`` asks
     NCBI again and replaces what the cache holds. ``session`` may be any
     :class:`requests.Session` (a plain one disables caching). ``on_response(utility,
     from_cache)`` is called after every good response, ``on_retry`` before each retry's
@@ -246,9 +247,9 @@ class EutilsClient:
         on_retry: Callable[[RetryNotice], None] | None = None,
         search_limit: int = SEARCH_LIMIT,
     ) -> None:
-        self.api_key = api_key or os.environ.get("NCBI_API_KEY") or None
-        self.email = email or os.environ.get("NCBI_EMAIL") or None
-        base = base_url or os.environ.get("PUBGRAPH_EUTILS_URL") or DEFAULT_URL
+        self.api_key = api_key or None
+        self.email = email or None
+        base = base_url or DEFAULT_URL
         self.base_url, login = _without_login(base if base.endswith("/") else base + "/")
         self.secrets = tuple(s for s in (self.api_key, *login, ":".join(login)) if s)
         self.retry = retry or NCBI_RETRY

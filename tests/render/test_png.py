@@ -32,11 +32,10 @@ def test_a_png_name_writes_an_image_of_the_map(tmp_path: Path) -> None:
     assert b"<html" not in data[:4096]
 
 
-def test_without_chromium_a_png_is_refused_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_chromium_a_png_is_refused_in_one_line(tmp_path: Path) -> None:
     pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("PUBGRAPH_CHROMIUM", str(tmp_path / "no-chromium"))
     with pytest.raises(NetworkError) as caught:
-        render_page(small_graph(), tmp_path / "map.png")
+        render_page(small_graph(), tmp_path / "map.png", chromium=str(tmp_path / "no-chromium"))
     assert str(caught.value) == (
         f"cannot write {tmp_path / 'map.png'}: a PNG map needs Chromium at {tmp_path / 'no-chromium'}: "
         "apt-get install chromium, or set PUBGRAPH_CHROMIUM to its path"
@@ -52,4 +51,23 @@ def test_without_playwright_the_cli_says_what_to_install(tmp_path: Path, monkeyp
     assert stderr == (
         f"error: cannot write {tmp_path / 'map.png'}: a PNG map needs Playwright: pip install 'pubgraph[png]' "
         "(or write a .html page)\n"
+    )
+
+
+def test_the_library_reads_no_environment_for_chromium(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUBGRAPH_CHROMIUM", "/elsewhere/chromium")
+    assert chromium_path() == "/usr/bin/chromium"
+
+
+def test_the_command_line_maps_pubgraph_chromium(tmp_path: Path) -> None:
+    pytest.importorskip("playwright.sync_api")
+    missing = tmp_path / "no-chromium"
+    code, stdout, stderr = run_cli(
+        ["render", "-o", tmp_path / "map.png", "--store", tmp_path / "no-store"],
+        env={"PUBGRAPH_CHROMIUM": str(missing)},
+    )
+    assert (code, stdout) == (1, "")
+    assert stderr == (
+        f"error: cannot write {tmp_path / 'map.png'}: a PNG map needs Chromium at {missing}: "
+        "apt-get install chromium, or set PUBGRAPH_CHROMIUM to its path\n"
     )

@@ -293,3 +293,16 @@ def test_a_connection_failure_keeps_the_api_key_out_of_the_whole_chain(tmp_path:
     assert len(chain) > 2  # the requests and urllib3 errors are still there for a traceback
     assert not [str(e) for e in chain if "s3cret-key-42" in str(e)]
     assert any("api_key=***" in str(e) for e in chain)
+
+
+def test_the_client_reads_no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    # NCBI_API_KEY, NCBI_EMAIL and PUBGRAPH_EUTILS_URL are the command line's to read.
+    monkeypatch.setenv("NCBI_API_KEY", "from-env")
+    monkeypatch.setenv("NCBI_EMAIL", "env@example.org")
+    monkeypatch.setenv("PUBGRAPH_EUTILS_URL", "http://127.0.0.1:9/env/")
+    client = EutilsClient(cache_dir=None)
+    try:
+        assert (client.api_key, client.email) == (None, None)
+        assert client.base_url == "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+    finally:
+        client.close()
