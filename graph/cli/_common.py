@@ -22,7 +22,7 @@ from tqdm import tqdm
 from ..errors import GraphError, QueryParameterError
 from ..pipeline import FileSummary, Terminated, __version__, expand_inputs
 
-__all__ = ["Bars", "base_option", "cli", "inputs_or_fail", "jobs_option", "store_option"]
+__all__ = ["Bars", "base_option", "cli", "inputs_or_fail", "jobs_option", "mesh_option", "store_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -120,6 +120,18 @@ def base_option(func: F) -> F:
         default=None,
         metavar="IRI",
         help="Base IRI for minted nodes [default: https://w3id.org/pubgraph/; env PUBGRAPH_BASE].",
+    )(func)
+
+
+def mesh_option(func: F) -> F:
+    return click.option(
+        "--mesh",
+        envvar="PUBGRAPH_MESH",
+        default=None,
+        metavar="FILES",
+        callback=lambda _ctx, _param, value: tuple(Path(p) for p in (value or "").split(os.pathsep) if p),
+        help=f"NLM MeSH files (descYYYY.xml …, or UI<TAB>name lines; several joined by '{os.pathsep}') that give "
+        "UIs to MeSH terms records name without one [env PUBGRAPH_MESH].",
     )(func)
 
 

@@ -24,7 +24,7 @@ from ..pipeline import (
     store_stats,
     write_result,
 )
-from ._common import Bars, base_option, cli, inputs_or_fail, jobs_option, store_option
+from ._common import Bars, base_option, cli, inputs_or_fail, jobs_option, mesh_option, store_option
 
 __all__ = ["build_command", "convert_command", "demo_command", "query_command", "stats_command"]
 
@@ -34,6 +34,7 @@ __all__ = ["build_command", "convert_command", "demo_command", "query_command", 
 @store_option
 @base_option
 @jobs_option
+@mesh_option
 @click.option("--query", "-q", metavar="TERMS", help="Load the hits of this PubMed search instead of files.")
 @click.option("--api-key", envvar="NCBI_API_KEY", metavar="KEY", help="With --query: NCBI API key [env NCBI_API_KEY].")
 @click.option("--email", envvar="NCBI_EMAIL", metavar="ADDRESS", help="With --query: your e-mail [env NCBI_EMAIL].")
@@ -55,6 +56,7 @@ def build_command(
     store: Path | None,
     base: str | None,
     jobs: int | None,
+    mesh: tuple[Path, ...],
     query: str | None,
     api_key: str | None,
     email: str | None,
@@ -92,7 +94,14 @@ def build_command(
         try:
             with client_from_options(api_key, email, eutils_url, cache_dir, refresh) as client:
                 harvest = build_query(
-                    query, store, client=client, base=base, jobs=jobs, progress=live_bars, build_progress=live_bars
+                    query,
+                    store,
+                    client=client,
+                    base=base,
+                    jobs=jobs,
+                    progress=live_bars,
+                    build_progress=live_bars,
+                    mesh=mesh,
                 )
         finally:
             live_bars.close()
@@ -102,7 +111,7 @@ def build_command(
     bars = Bars(len(files))
     try:
         with warnings_as_lines():
-            summary = build(files, store, base=base, jobs=jobs, progress=bars)
+            summary = build(files, store, base=base, jobs=jobs, progress=bars, mesh=mesh)
     finally:
         bars.close()
     for warning in summary.warnings:
@@ -130,6 +139,7 @@ def _build_line(summary: BuildSummary) -> str:
 )
 @base_option
 @jobs_option
+@mesh_option
 @click.option(
     "--dask",
     is_flag=False,
@@ -140,7 +150,12 @@ def _build_line(summary: BuildSummary) -> str:
     "in the -o folder, current records only, and a manifest; a re-run skips unchanged shards.",
 )
 def convert_command(
-    inputs: tuple[Path, ...], output: Path, base: str | None, jobs: int | None, dask: str | None
+    inputs: tuple[Path, ...],
+    output: Path,
+    base: str | None,
+    jobs: int | None,
+    mesh: tuple[Path, ...],
+    dask: str | None,
 ) -> None:
     """Convert PubMed XML straight to an RDF file, without a store.
 
@@ -163,7 +178,7 @@ def convert_command(
         raise click.BadParameter(f"'{output}' is a directory (shards go to a folder with --dask)", param_hint="'-o'")
     bars = Bars(len(files))
     try:
-        summary = convert(files, output, base=base, jobs=jobs, progress=bars)
+        summary = convert(files, output, base=base, jobs=jobs, progress=bars, mesh=mesh)
     finally:
         bars.close()
     rate = summary.records / summary.seconds if summary.seconds else 0

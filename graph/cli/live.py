@@ -13,7 +13,7 @@ import click
 from tqdm import tqdm
 
 from ..pipeline import DEFAULT_CACHE, EutilsClient, HarvestSummary, RetryNotice, fetch, snowball
-from ._common import Bars, base_option, cli, store_option
+from ._common import Bars, base_option, cli, mesh_option, store_option
 
 __all__ = [
     "LiveBars",
@@ -201,6 +201,7 @@ def fetch_command(
 )
 @store_option
 @base_option
+@mesh_option
 @ncbi_options
 def snowball_command(
     seeds: tuple[str, ...],
@@ -211,6 +212,7 @@ def snowball_command(
     save: Path | None,
     store: Path | None,
     base: str | None,
+    mesh: tuple[Path, ...],
     api_key: str | None,
     email: str | None,
     eutils_url: str | None,
@@ -249,6 +251,7 @@ def snowball_command(
                 base=base,
                 progress=bars,
                 build_progress=bars,
+                mesh=mesh,
             )
     finally:
         bars.close()

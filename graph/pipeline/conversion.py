@@ -41,7 +41,7 @@ from ..model.record_index import index_nquad
 from ..processes import die_with_parent
 from ..records import Deletion, Record
 from ..sources import read_chunks, read_piece, read_records
-from ..sources._mesh_names import MeshLinks
+from ..sources._mesh_names import MeshLinks, mesh_names
 
 __all__ = ["Converter", "Piece", "convert_records", "counted_events"]
 
@@ -96,10 +96,13 @@ class Converter:
         jobs: int | None = None,
         compress: bool = False,
         self_contained: bool = False,
+        mesh: Sequence[str | Path] = (),
     ) -> None:
         """``self_contained``: each file's output describes every shared node it uses,
-        even one an earlier file described (the store applies files one at a time)."""
+        even one an earlier file described (the store applies files one at a time).
+        ``mesh``: NLM MeSH files that give UIs to MeSH terms records name without one."""
         self.base, self.triples, self.compress = base, triples, compress
+        self.mesh = tuple(str(file) for file in mesh)
         self.self_contained = self_contained
         self._generation = 0  # changes whenever every process must forget what it described
         workers = jobs if jobs is not None else (os.cpu_count() or 1)
@@ -168,7 +171,7 @@ class Converter:
             nonlocal position
             position = at
 
-        records: Iterator[Record] = read_records(path, on_progress=track)
+        records: Iterator[Record] = read_records(path, on_progress=track, mesh=self.mesh)
         if keep is not None:
             records = (record for index, record in enumerate(records) if index in keep)
         if self._buffer is None:
@@ -208,7 +211,7 @@ class Converter:
         else:
             indices = itertools.repeat(-1)
         pending: deque[tuple[Future[Piece], int]] = deque()
-        settings = (path, self.base, self.triples, self.compress, target, generation, self.self_contained)
+        settings = (path, self.base, self.triples, self.compress, target, generation, self.self_contained, self.mesh)
         links = MeshLinks({})  # the pieces' counts of MeSH names without a UI, for one warning
         try:
             for (chunk, line_offset, position), index in zip(chunks, indices, strict=False):
@@ -372,6 +375,7 @@ def _convert_chunk(
     target: str | None,
     generation: int,
     with_index: bool,
+    mesh: tuple[str, ...],
 ) -> Piece:
     # Runs in a worker: parse one standalone chunk, map it, then write it at its place
     # in ``target``, or hand it back when there is no target.
@@ -380,7 +384,7 @@ def _convert_chunk(
         _WORKER.update(seen=Seen(), generation=generation)
     buffer: _PieceBuffer = _WORKER["buffer"]
     buffer.clear()
-    links = MeshLinks()
+    links = MeshLinks(mesh_names(mesh))
     try:
         events, quads = convert_records(
             read_piece(chunk, path, line_offset, links), base, triples, _WORKER["seen"], buffer.append, index=with_index

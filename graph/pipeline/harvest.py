@@ -208,6 +208,7 @@ def build_query(
     progress: LiveProgress | None = None,
     build_progress: Progress | None = None,
     workers: int | None = None,
+    mesh: Sequence[Path | str] = (),
 ) -> HarvestSummary:
     """Search PubMed and load every hit into the store, with the harvest's provenance.
 
@@ -219,7 +220,7 @@ def build_query(
         pages, expected, asked, notes = _plan(eutils, query, (), progress or _Quiet())
         path = folder / f"esearch-{_digest(query)}.xml.gz"
         got = _write(eutils, pages, expected, path, progress or _Quiet(), workers)
-        summary = build([path], target, base=base, jobs=jobs, progress=build_progress)
+        summary = build([path], target, base=base, jobs=jobs, progress=build_progress, mesh=mesh)
         manifest = _manifest("build", eutils, started, got, expected, asked, notes, query=query)
     _record(target, base, manifest)
     return HarvestSummary(manifest, None, summary)
@@ -240,6 +241,7 @@ def snowball(
     progress: LiveProgress | None = None,
     build_progress: Progress | None = None,
     workers: int | None = None,
+    mesh: Sequence[Path | str] = (),
 ) -> HarvestSummary:
     """Follow references and/or cited-by links from ``seeds`` for ``depth`` hops; load all.
 
@@ -261,7 +263,7 @@ def snowball(
         pages, expected, asked, notes = _plan(eutils, None, reached, report)
         path = Path(save) if save else folder / f"snowball-{_digest(','.join(ids))}.xml.gz"
         got = _write(eutils, pages, expected, path, report, workers)
-        summary = build([path], target, base=base, jobs=jobs, progress=build_progress)
+        summary = build([path], target, base=base, jobs=jobs, progress=build_progress, mesh=mesh)
         manifest = _manifest(
             "snowball",
             eutils,

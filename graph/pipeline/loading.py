@@ -192,6 +192,7 @@ def convert(
     base: str | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    mesh: Sequence[Path | str] = (),
 ) -> ConvertSummary:
     """Stream PubMed input files to one RDF file, its format chosen by its extension.
 
@@ -202,7 +203,8 @@ def convert(
     last record. Files are converted one by one: a PMID listed in several files gets
     each file's version (:func:`build` applies them in order), and deletions of records
     of other files cannot be expressed in a static RDF file; they are counted in the
-    summary (apply them with :func:`build`).
+    summary (apply them with :func:`build`). ``mesh`` names NLM MeSH files that give
+    UIs to MeSH terms that records name without one (PubMed text, XML before 2014).
     """
     started = time.perf_counter()
     files = expand_inputs(Path(p) for p in inputs)
@@ -221,7 +223,9 @@ def convert(
 
     with (
         prepared_parent(out),
-        Converter(base_iri, triples=fmt.line_based and not fmt.quads, jobs=jobs, compress=compress) as converter,
+        Converter(
+            base_iri, triples=fmt.line_based and not fmt.quads, jobs=jobs, compress=compress, mesh=mesh
+        ) as converter,
     ):
         if fmt.line_based:
             with atomic_output(out, compress=False) as stream:
@@ -259,13 +263,14 @@ def build(
     base: str | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    mesh: Sequence[Path | str] = (),
 ) -> BuildSummary:
     """Load PubMed input files into the persistent store, in the order given.
 
     Each file replaces the named graphs of the records it contains and drops those it
     deletes, so loading the same input twice changes nothing, and baseline then update
     files in order give PubMed's current state. Bad input fails before the store is
-    touched; the store keeps what earlier files added.
+    touched; the store keeps what earlier files added. ``mesh``: as for :func:`convert`.
     """
     started = time.perf_counter()
     files = expand_inputs(Path(p) for p in inputs)
@@ -273,7 +278,7 @@ def build(
     target = store_path(store)
     fresh = not target.exists()
     try:
-        summary = _build(files, target, iris, jobs, progress, started)
+        summary = _build(files, target, iris, jobs, progress, started, mesh)
     except BaseException:
         if fresh:  # a failed first build leaves nothing behind
             shutil.rmtree(target, ignore_errors=True)
@@ -290,9 +295,10 @@ def _build(
     jobs: int | None,
     progress: Progress | None,
     started: float,
+    mesh: Sequence[Path | str] = (),
 ) -> BuildSummary:
     with KnowledgeStore.open(target, iris=iris) as kg, _staging_dir(target) as staging:
-        with Converter(iris.base, jobs=jobs, self_contained=True) as converter:
+        with Converter(iris.base, jobs=jobs, self_contained=True, mesh=mesh) as converter:
             summaries = [_build_file(kg, path, staging, converter, progress) for path in files]
         warnings = _refreshed(kg, staging)
         if summaries:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -108,11 +108,18 @@ def read_piece(piece: bytes, path: Path, line_offset: int, links: MeshLinks) -> 
 
 
 def read_records(
-    path: Path, fmt: str | None = None, on_progress: Callable[[int], None] | None = None
+    path: Path,
+    fmt: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    *,
+    mesh: Sequence[str | Path] = (),
 ) -> Iterator[Record]:
     """Stream the records of one input file, its format guessed when not given.
 
     ``on_progress`` is called now and then with the bytes of the file read so far.
+    MeSH terms a record names without a UI are looked up in the NLM MeSH files ``mesh``
+    (see :mod:`graph.sources._mesh_names`); one warning at the end counts those that stay
+    without one.
 
     >>> from graph.sources import read_records
     >>> from graph.pipeline import sample_files
@@ -120,15 +127,17 @@ def read_records(
     >>> first.pmid.isdigit()
     True
     """
+    from ._mesh_names import MeshLinks, mesh_names
+
     module = _module(fmt or guess_format(path))
+    links = MeshLinks(mesh_names(mesh))
     with open_input(path) as stream, read_errors(path):
         if not stream.peek(1):  # type: ignore[attr-defined]
             raise InputError(f"{path}: empty file")
-        if on_progress is None:
-            yield from module.read(stream, path)
-            return
-        for count, record in enumerate(module.read(stream, path), start=1):
-            if count % 256 == 0:
+        for count, record in enumerate(module.read(stream, path, links=links), start=1):
+            if on_progress is not None and count % 256 == 0:
                 on_progress(raw_position(stream))
             yield record
-        on_progress(raw_position(stream))
+        if on_progress is not None:
+            on_progress(raw_position(stream))
+    links.warn(path)

@@ -2,18 +2,18 @@
 
 PubMed format text never carries UIs, and PubMed XML of 2013 and before (efetch output
 of the time, legacy ``MedlineCitationSet`` files) may lack the ``UI`` attributes, or
-write ``UI=""``. Sources then look names up in NLM's MeSH files named by ``PUBGRAPH_MESH``
+write ``UI=""``. Sources then look names up in the NLM MeSH files they are given
 (``descYYYY.xml``, ``qualYYYY.xml``, ``suppYYYY.xml``, gzip or not, or ``UI<TAB>name``
-lines; several joined by ``os.pathsep``), and publication types also in a built-in table
+lines; the command line takes them from ``--mesh`` or ``PUBGRAPH_MESH``, several joined
+by ``os.pathsep``), and publication types also in a built-in table
 of the common ones. What stays unknown is kept by name (the model writes it as a literal)
 and counted, for one :class:`MeshNamesWarning` per file.
 """
 
 from __future__ import annotations
 
-import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
@@ -65,8 +65,8 @@ class MeshLinks:
 
     __slots__ = ("names", "unlinked")
 
-    def __init__(self, names: dict[str, str] | None = None) -> None:
-        self.names = mesh_names() if names is None else names
+    def __init__(self, names: Mapping[str, str] | None = None) -> None:
+        self.names: Mapping[str, str] = {} if names is None else names
         self.unlinked = 0
 
     def ui(self, ui: str | None, name: str, built_in: dict[str, str] | None = None) -> str | None:
@@ -107,21 +107,21 @@ class MeshLinks:
 _VALID: set[str] = set()
 
 
-def mesh_names() -> dict[str, str]:
-    """MeSH name (case-folded) -> unique identifier, from the files ``PUBGRAPH_MESH`` names.
+def mesh_names(files: Sequence[str | Path] = ()) -> dict[str, str]:
+    """MeSH name (case-folded) -> unique identifier, from the MeSH ``files``.
 
-    Empty when the variable is unset. Files are read once per process and value.
+    Empty when there are none. Files are read once per process and list of files.
 
-    >>> isinstance(mesh_names(), dict)
-    True
+    >>> mesh_names()
+    {}
     """
-    return _load_mesh_names(os.environ.get("PUBGRAPH_MESH", ""))
+    return _load_mesh_names(tuple(str(file) for file in files))
 
 
 @lru_cache(maxsize=4)
-def _load_mesh_names(setting: str) -> dict[str, str]:
+def _load_mesh_names(files: tuple[str, ...]) -> dict[str, str]:
     names: dict[str, str] = {}
-    for item in filter(None, setting.split(os.pathsep)):
+    for item in filter(None, files):
         path = Path(item)
         with open_input(path) as stream:
             head = stream.peek(64)[:64]  # type: ignore[attr-defined]

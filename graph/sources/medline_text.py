@@ -92,8 +92,11 @@ def sniff(head: bytes) -> bool:
     return _HEAD_RE.search(head.lstrip(b"\xef\xbb\xbf")) is not None
 
 
-def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]:
+def read(stream: BinaryIO, path: Path, line_offset: int = 0, *, links: MeshLinks | None = None) -> Iterator[Record]:
     """Yield the articles of one PubMed format stream, in file order.
+
+    MeSH names left without a UI are warned about at the end, unless the caller gives
+    ``links`` to count them (and warn).
 
     >>> import io
     >>> text = b"PMID- 1\\nTI  - A long\\n      title.\\nFAU - Onoki, Takahiro\\nAU  - Onoki T\\n"
@@ -101,14 +104,15 @@ def read(stream: BinaryIO, path: Path, line_offset: int = 0) -> Iterator[Record]
     >>> article.title, article.authors[0].name, article.authors[0].initials
     ('A long title.', 'Takahiro Onoki', 'T')
     """
-    links = MeshLinks()
+    counted = links if links is not None else MeshLinks()
     seen_any = False
     for fields in _records(stream, path, line_offset):
         seen_any = True
-        yield _article(fields, path, links)
+        yield _article(fields, path, counted)
     if not seen_any:
         raise InputError(f"{path}: not PubMed format text (no 'PMID- ' line); export from PubMed as 'PubMed' format")
-    links.warn(path)
+    if links is None:
+        counted.warn(path)
 
 
 _NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

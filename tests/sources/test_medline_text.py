@@ -13,6 +13,7 @@ from graph.errors import InputError, UnknownFormatError
 from graph.model import Iris, article_quads
 from graph.records import Article, Correction, Grant, Keyword, PubDate
 from graph.sources import expand_inputs, guess_format, read_records
+from graph.sources._mesh_names import MeshLinks, mesh_names
 from graph.sources.medline_text import MeshNamesWarning, read, sniff
 
 MESH = DATA / "mesh_names.tsv"
@@ -22,27 +23,25 @@ PREDICATE_XML_ONLY = {
 }
 
 
-def _text(body: str) -> Article:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MeshNamesWarning)
-        return next(read(io.BytesIO(body.encode()), Path("t.nbib")))
+def _text(body: str, mesh: tuple[Path, ...] = ()) -> Article:
+    return next(read(io.BytesIO(body.encode()), Path("t.nbib"), links=MeshLinks(mesh_names(mesh))))
 
 
 @pytest.fixture
-def mesh_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PUBGRAPH_MESH", str(MESH))
+def mesh_env() -> tuple[Path, ...]:
+    return (MESH,)
 
 
-def _quads(path: Path) -> set[tuple[str, str, str, str]]:
-    return {q for record in read_records(path) for q in article_quads(record, Iris())}
+def _quads(path: Path, mesh: tuple[Path, ...] = ()) -> set[tuple[str, str, str, str]]:
+    return {q for record in read_records(path, mesh=mesh) for q in article_quads(record, Iris())}
 
 
 # ---------------------------------------------------------------- parity with XML
 
 
-def test_same_article_as_xml_and_text_gives_the_same_triples(mesh_env: None) -> None:
+def test_same_article_as_xml_and_text_gives_the_same_triples(mesh_env: tuple[Path, ...]) -> None:
     xml = _quads(DATA / "live_article.xml")
-    text = _quads(DATA / "live_article.nbib")
+    text = _quads(DATA / "live_article.nbib", mesh_env)
     # What PubMed format cannot carry: the reference list, EqualContrib, ISOAbbreviation.
     xml_only = {
         q
@@ -58,9 +57,9 @@ def test_same_article_as_xml_and_text_gives_the_same_triples(mesh_env: None) -> 
     assert any("mesh/D006393Q000601" in q[2] for q in text)  # qualifiers survived
 
 
-def test_parity_covers_every_field_the_text_carries(mesh_env: None) -> None:
+def test_parity_covers_every_field_the_text_carries(mesh_env: tuple[Path, ...]) -> None:
     (xml,) = read_records(DATA / "live_article.xml")
-    (text,) = read_records(DATA / "live_article.nbib")
+    (text,) = read_records(DATA / "live_article.nbib", mesh=mesh_env)
     assert text.grants == xml.grants and len(text.grants) == 2
     assert text.corrections == tuple(Correction(c.ref_type, c.pmid, c.ref_source) for c in xml.corrections)
     assert [h.major for h in text.mesh_headings] == [False, True, False]
@@ -131,11 +130,12 @@ def test_publication_dates(dp: str, expected: PubDate) -> None:
     assert _text(f"PMID- 5\nDP  - {dp}\n").pub_date == expected
 
 
-def test_grants_keywords_corrections_and_chemical_registry_numbers(mesh_env: None) -> None:
+def test_grants_keywords_corrections_and_chemical_registry_numbers(mesh_env: tuple[Path, ...]) -> None:
     article = _text(
         "PMID- 5\nGR  - U54 HG/HG/NHGRI NIH HHS/United States\nGR  - Wellcome Trust/United Kingdom\n"
         "OTO - NOTNLM\nOT  - spine\nRN  - 0 (Biomarkers, Tumor)\nCON - Spine J. 2001;1:2. PMID: 77\n"
-        "ROF - Spine J. 2002;2:3.\n"
+        "ROF - Spine J. 2002;2:3.\n",
+        mesh_env,
     )
     assert article.grants == (
         Grant("U54 HG", "HG", "NHGRI NIH HHS", "United States"),
@@ -177,8 +177,7 @@ def test_mesh_names_from_nlm_xml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         "<QualifierRecordSet><QualifierRecord><QualifierUI>Q000379</QualifierUI>"
         "<QualifierName><String>methods</String></QualifierName></QualifierRecord></QualifierRecordSet>"
     )
-    monkeypatch.setenv("PUBGRAPH_MESH", f"{desc}:{qual}")
-    heading = _text("PMID- 5\nMH  - Software/*methods\n").mesh_headings[0]
+    heading = _text("PMID- 5\nMH  - Software/*methods\n", (desc, qual)).mesh_headings[0]
     assert (heading.ui, heading.major, heading.qualifiers[0].ui, heading.qualifiers[0].major) == (
         "D012984",
         False,

@@ -1,7 +1,8 @@
 """Records that name MeSH terms without UIs (XML of 2013 and before, PubMed format text).
 
 Every heading, qualifier, publication type, chemical and supplementary concept is kept:
-linked to MeSH through ``PUBGRAPH_MESH`` (and a built-in table of common publication
+linked to MeSH through the MeSH files given (``--mesh``/``PUBGRAPH_MESH`` on the command
+line; and a built-in table of common publication
 types), else kept by name, with one warning a file counting what stayed unlinked. The
 same files carry the other pre-2014 shapes: one article-level ``<Affiliation>``, an
 ``<Affiliation>`` inside an ``<Author>``, an ORCID as ``<NameID>``; and non-breaking
@@ -15,7 +16,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from conftest import DATA
+from conftest import DATA, run_cli
 
 from graph.model import Iris, article_quads
 from graph.records import Affiliation, Article, Author
@@ -30,11 +31,11 @@ GENRE = "<http://prismstandard.org/namespaces/basic/2.0/genre>"
 MESH = "http://id.nlm.nih.gov/mesh/"
 
 
-def _read(path: Path) -> tuple[list[Article], list[str]]:
+def _read(path: Path, mesh: tuple[Path, ...] = ()) -> tuple[list[Article], list[str]]:
     """The articles of ``path`` and the messages of the MeSH warnings reading it gave."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        articles = [r for r in read_records(path) if isinstance(r, Article)]
+        articles = [r for r in read_records(path, mesh=mesh) if isinstance(r, Article)]
     return articles, [str(w.message) for w in caught if issubclass(w.category, MeshNamesWarning)]
 
 
@@ -51,8 +52,8 @@ def no_mesh(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def mesh(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PUBGRAPH_MESH", str(MESH_NAMES))
+def mesh() -> tuple[Path, ...]:
+    return (MESH_NAMES,)
 
 
 # ---------------------------------------------------------------- records
@@ -86,8 +87,8 @@ def test_xml_without_uis_keeps_every_term_by_name(no_mesh: None) -> None:
     assert "PUBGRAPH_MESH" in messages[0]
 
 
-def test_xml_without_uis_links_names_through_mesh_files(mesh: None) -> None:
-    (first, second), messages = _read(XML)
+def test_xml_without_uis_links_names_through_mesh_files(mesh: tuple[Path, ...]) -> None:
+    (first, second), messages = _read(XML, mesh)
     assert [(h.ui, [q.ui for q in h.qualifiers]) for h in first.mesh_headings] == [
         ("D006801", []),
         ("D006393", ["Q000601", "Q000000981"]),
@@ -117,8 +118,8 @@ def test_nbib_keeps_unknown_publication_types_and_terms(no_mesh: None) -> None:
     assert _count(messages) == 10  # 5 heading names, 2 types, 2 chemicals, 1 concept
 
 
-def test_nbib_links_names_through_mesh_files(mesh: None) -> None:
-    [article], messages = _read(NBIB)
+def test_nbib_links_names_through_mesh_files(mesh: tuple[Path, ...]) -> None:
+    [article], messages = _read(NBIB, mesh)
     assert [h.ui for h in article.mesh_headings] == ["D006801", "D006393", None]
     assert [c.ui for c in article.chemicals] == ["D014408", None]
     assert _count(messages) == 5  # Spinal Neoplasms, 2 types, Xyzzy, Zyx
@@ -149,8 +150,8 @@ def test_every_term_is_in_the_graph_by_name(no_mesh: None, path: Path) -> None:
         assert types == {f"<{MESH}{p.ui}>" for p in article.publication_types if p.ui is not None}
 
 
-def test_linked_terms_are_mesh_iris(mesh: None) -> None:
-    (first, _second), _ = _read(XML)
+def test_linked_terms_are_mesh_iris(mesh: tuple[Path, ...]) -> None:
+    (first, _second), _ = _read(XML, mesh)
     quads = article_quads(first, Iris())
     terms = {q[2] for q in quads if q[1] == "<http://purl.org/spar/fabio/hasSubjectTerm>"}
     assert terms == {f"<{MESH}{ui}>" for ui in ("D006801", "D006393", "D006393Q000601", "D006393Q000000981", "D013904")}
@@ -195,7 +196,7 @@ def test_non_breaking_spaces_are_kept(no_mesh: None) -> None:
 def test_a_file_converted_in_parallel_pieces_warns_once_with_the_whole_count(
     no_mesh: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from graph import conversion
+    from graph.pipeline import conversion
     from graph.pipeline.conversion import Converter
 
     text = XML.read_text(encoding="utf-8")
@@ -212,3 +213,23 @@ def test_a_file_converted_in_parallel_pieces_warns_once_with_the_whole_count(
     assert len(pieces) > 2
     messages = [str(w.message) for w in caught if issubclass(w.category, MeshNamesWarning)]
     assert _count(messages) == 13 * copies
+
+
+# ---------------------------------------------------------------- who reads PUBGRAPH_MESH
+
+
+def test_the_library_reads_no_environment_for_mesh_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PUBGRAPH_MESH", str(MESH_NAMES))
+    [article], messages = _read(NBIB)
+    assert [h.ui for h in article.mesh_headings] == [None, None, None]
+    assert _count(messages) == 10
+
+
+@pytest.mark.parametrize("how", ["env", "option"])
+def test_the_command_line_maps_pubgraph_mesh(how: str, tmp_path: Path) -> None:
+    out = tmp_path / "out.nq"
+    args: list[str | Path] = ["convert", NBIB, "-o", out]
+    env = {"PUBGRAPH_MESH": str(MESH_NAMES)} if how == "env" else {}
+    code, _out, err = run_cli([*args, "--mesh", str(MESH_NAMES)] if how == "option" else args, env=env)
+    assert code == 0, err
+    assert f"<{MESH}D006393>" in out.read_text(encoding="utf-8")
