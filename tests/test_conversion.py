@@ -7,7 +7,6 @@ several, records in input order, and no output file at all when an input is malf
 
 from __future__ import annotations
 
-import errno
 import gzip
 import io
 import os
@@ -20,7 +19,6 @@ from collections.abc import Iterator
 from functools import cache
 from itertools import groupby
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import DATA, article_xml, delete_xml, pubmed_document
@@ -31,7 +29,7 @@ from pyoxigraph import RdfFormat, parse
 
 import graph
 from graph import InputError, Iris, article_quads, convert, read_records
-from graph.pipeline.conversion import Converter, _PieceBuffer
+from graph.pipeline.conversion import Converter
 from graph.pipeline.loading import sample_files
 from graph.records import Article, Deletion, Record
 from graph.sources.pubmed_xml import read, split
@@ -420,84 +418,6 @@ def test_a_worker_that_dies_gives_one_error_line_and_no_output(
     assert process.returncode == 1
     assert err.count("\n") == 1 and err.startswith(f"error: {big[0]}: a worker process converting it died")
     assert list(tmp_path.iterdir()) == []  # no output, no partial file
-
-
-# Placing pieces: whole pages by direct I/O, partial pages through the page cache.
-
-
-def _place_all(folder: Path, sizes: list[int], order: list[int], direct: bool, start: int) -> tuple[bytes, bytes]:
-    """Write pieces of the given sizes at consecutive offsets, in ``order``; return (expected, file)."""
-    target = folder / "placed.bin"
-    target.write_bytes(b"h" * start)  # what an earlier file left in the output
-    pieces = [bytes([65 + n % 26]) * size for n, size in enumerate(sizes)]
-    offsets = [start + sum(sizes[:n]) for n in range(len(sizes))]
-    buffer = _PieceBuffer(size=8192)  # small, so that big pieces make it grow
-    buffer.direct = buffer.direct and direct
-    for n in order:
-        buffer.clear()
-        # A piece arrives record by record.
-        for at in range(0, len(pieces[n]), 5000):
-            buffer.append(pieces[n][at : at + 5000])
-        assert buffer.size == sizes[n]
-        buffer.place(str(target), offsets[n])
-    return b"h" * start + b"".join(pieces), target.read_bytes()
-
-
-@given(
-    sizes=st.lists(st.integers(0, 30_000), min_size=1, max_size=6),
-    seed=st.randoms(use_true_random=False),
-    start=st.sampled_from([0, 1, 4095, 4096, 4097, 10_000]),
-    direct=st.booleans(),
-)
-@settings(max_examples=60, deadline=None)
-def test_pieces_placed_in_any_order_make_the_whole(
-    tmp_path_factory: pytest.TempPathFactory, sizes: list[int], seed: Any, start: int, direct: bool
-) -> None:
-    order = list(range(len(sizes)))
-    seed.shuffle(order)
-    expected, written = _place_all(tmp_path_factory.mktemp("place"), sizes, order, direct, start)
-    assert written == expected
-
-
-@pytest.mark.skipif(not hasattr(os, "O_DIRECT"), reason="no direct I/O on this system")
-def test_direct_io_is_used_where_the_file_system_has_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    direct: list[int] = []
-    real_open = os.open
-
-    def counting_open(path: str, flags: int, *args: Any) -> int:
-        fd = real_open(path, flags, *args)
-        if flags & os.O_DIRECT:
-            direct.append(fd)
-        return fd
-
-    monkeypatch.setattr(os, "open", counting_open)
-    expected, written = _place_all(tmp_path, [100_000, 3, 70_001], [2, 0, 1], True, 17)
-    assert written == expected
-    assert len(direct) == 2  # the two pieces with whole pages; 3 bytes go through the page cache
-
-
-def test_a_file_system_without_direct_io_gets_the_page_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Some file systems refuse O_DIRECT with EINVAL: the buffer notices once, then writes the usual way.
-    refused: list[str] = []
-    real_open = os.open
-
-    def open_without_direct_io(path: str, flags: int, *args: Any) -> int:
-        if flags & getattr(os, "O_DIRECT", 0):
-            refused.append(path)
-            raise OSError(errno.EINVAL, "Invalid argument", path)
-        return real_open(path, flags, *args)
-
-    monkeypatch.setattr(os, "open", open_without_direct_io)
-    target = tmp_path / "out.bin"
-    target.write_bytes(b"")
-    buffer = _PieceBuffer()
-    for offset in (0, 50_000):
-        buffer.clear()
-        buffer.append(b"x" * 50_000)
-        buffer.place(str(target), offset)
-    assert target.read_bytes() == b"x" * 100_000
-    assert not buffer.direct
-    assert len(refused) == (1 if hasattr(os, "O_DIRECT") else 0)  # asked once, not for every piece
 
 
 def test_one_process_writes_to_a_stream_without_a_path(tmp_path: Path) -> None:
