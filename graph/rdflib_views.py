@@ -135,7 +135,7 @@ def records_graph(records: Iterable[object], iris: Iris | None = None) -> Graph:
     >>> str(g.value(URIRef("http://x.org/article/28993889"), URIRef(PREFIXES["dcterms"] + "title")))
     'A case'
     """
-    iris = iris or Iris.from_env()
+    iris = iris or Iris()
     seen = Seen()
     text = b"".join(
         article_nquads(record, iris, seen, triples=True) for record in records if isinstance(record, Article)

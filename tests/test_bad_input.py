@@ -73,7 +73,7 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "malformed": (_malformed, "malformed XML at line"),
     "truncated-gzip": (_truncated_gzip, "truncated"),
     "not-pubmed": (_rss, "not PubMed XML"),
-    "empty": (_empty, ""),
+    "empty": (_empty, "empty file"),
     "missing": (_missing, "no such file"),
     "csv": (_csv, "unknown input format"),
     "empty-directory": (_empty_dir, "holds no PubMed input files"),

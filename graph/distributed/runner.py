@@ -111,7 +111,7 @@ def convert_shards(
         same = [str(f) for f, n in zip(files, names, strict=True) if n == clash]
         raise DistributedError(f"{same[0]} and {same[1]} would both become shard {clash}; rename one of them")
     out = _prepared(Path(folder))
-    iris = Iris.from_env(base)
+    iris = Iris.for_base(base)
     earlier = _earlier(out, iris.base)
     with _client(scheduler, workers) as client:
         run = _Run(client, out, iris.base, earlier, progress)

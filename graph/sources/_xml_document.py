@@ -153,7 +153,7 @@ def _whole_prolog(document: bytes, root: bytes) -> bool:
         parsed = etree.fromstring(document, _PROLOG_PARSER)
     except etree.XMLSyntaxError:
         return False
-    return parsed.tag == root.decode()
+    return str(parsed.tag) == root.decode()
 
 
 _PROLOG_PARSER = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False)

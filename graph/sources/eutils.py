@@ -416,7 +416,8 @@ class EutilsClient:
             pmids = tuple(p.text.strip() for p in root.iterfind("*/*/PMID") if p.text)
             return FetchedPage(_inner(content), pmids)
 
-        return self._call("efetch", params, what, check, **kwargs)
+        page: FetchedPage = self._call("efetch", params, what, check, **kwargs)
+        return page
 
     def _xml(self, utility: str, params: list[tuple[str, str]], what: str, **kwargs: Any) -> etree._Element:
         return self._call(utility, params, what, lambda content: _parse(content, what), **kwargs)

@@ -213,7 +213,8 @@ def _inline_text(root: etree._Element) -> Iterable[str]:
     text). Neither way recurses in Python: markup may nest as deep as libxml2 allows
     (2,048 levels), deeper than Python's stack."""
     if next(root.iter(_ANY_MATHML), None) is None:
-        return root.itertext()  # in C
+        texts: Iterable[str] = root.itertext()  # in C
+        return texts
     return _math_aware_text(root)
 
 
@@ -279,7 +280,7 @@ def _texts(elem: etree._Element | None) -> dict[str, str]:
 
 
 def _yes(elem: etree._Element, attribute: str) -> bool:
-    return elem.get(attribute) == "Y"
+    return bool(elem.get(attribute) == "Y")
 
 
 def _article(citation: etree._Element | None, data: etree._Element | None, path: Path, links: MeshLinks) -> Article:

@@ -388,6 +388,7 @@ def test_bundled_sample_conforms(shapes: Graph, path: Path) -> None:
 _SHARED = sorted(SHARED_XML.glob("*.xml*")) if SHARED_XML.is_dir() else []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "path",
     [pytest.param(p, id=p.name) for p in _SHARED]
