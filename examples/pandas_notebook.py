@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import graph
+from graph import run_query
 from graph.frames import metrics_frame
 from graph.network import node_metrics, project
-from graph.query import run_query
 
 STORE = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("output") / "example-store"
 graph.build(graph.sample_files(), STORE, jobs=1)

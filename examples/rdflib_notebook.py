@@ -15,7 +15,7 @@ from rdflib import Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 import graph
-from graph.query import run_query
+from graph import run_query
 from graph.rdflib_views import dataset, record_graph, records_graph
 
 STORE = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("output") / "example-store"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.query import run_query
+from graph.pipeline.query import run_query
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
