@@ -5,8 +5,7 @@ The same functions the ``pubgraph`` command calls, returning data and never prin
 
 from __future__ import annotations
 
-import importlib
-
+from ._lazy import lazy_names
 from ._version import __version__
 from .errors import (
     GraphError,
@@ -78,14 +77,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'graph' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

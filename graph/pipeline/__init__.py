@@ -10,9 +10,13 @@ networkx or the endpoint), so every command starts quickly.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
+from .._lazy import lazy_names
+
+# The names are listed compactly, by home module, rather than one a line.
+# fmt: off
+# isort: off
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers
     from .._version import __version__
     from ..distributed import Entry, convert_shards, load_virtuoso
@@ -27,182 +31,56 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers
     from ..store.oxigraph import store_path
     from ..store.remote import PROTOCOLS, Credentials, PushSummary, credentials_from_env, push
     from ..store.remote.query import run_remote_query
-    from .analysis import (
-        BurstTable,
-        MainPath,
-        NetworkFiles,
-        NodeRanking,
-        RenderedNetwork,
-        describe,
-        export_network,
-        find_bursts,
-        project_network,
-        rank_nodes,
-        render_network,
-        trace_main_path,
-    )
+    from .analysis import BurstTable, MainPath, NetworkFiles, NodeRanking, RenderedNetwork, describe, export_network
+    from .analysis import find_bursts, project_network, rank_nodes, render_network, trace_main_path
     from .demo import DEMO_PMID, Demo, DemoAnswer, run_demo
     from .endpoint import DEFAULT_HOST, DEFAULT_PORT, Endpoint, serve
     from .harvest import LINK_NAMES, HarvestSummary, Hop, LiveProgress, Manifest, build_query, fetch, snowball
-    from .loading import (
-        DEMO_STORE,
-        BuildSummary,
-        ConvertSummary,
-        FileSummary,
-        Progress,
-        build,
-        build_demo,
-        convert,
-        sample_files,
-    )
+    from .loading import DEMO_STORE, BuildSummary, ConvertSummary, FileSummary, Progress, build, build_demo, convert
+    from .loading import sample_files
     from .query import RESULT_FORMATS, QueryResult, check_query, run_query, write_result
     from .rdf_export import ExportSummary, export
     from .stats import STATISTICS, StoreStats, store_stats
 
-# name -> module (relative to this package) that defines it
-_LAZY = {
-    **dict.fromkeys(
-        [
-            "DEMO_STORE",
-            "BuildSummary",
-            "ConvertSummary",
-            "FileSummary",
-            "Progress",
-            "build",
-            "build_demo",
-            "convert",
-            "sample_files",
-        ],
-        ".loading",
-    ),
-    **dict.fromkeys(
-        ["LINK_NAMES", "HarvestSummary", "Hop", "LiveProgress", "Manifest", "build_query", "fetch", "snowball"],
-        ".harvest",
-    ),
-    **dict.fromkeys(["RESULT_FORMATS", "QueryResult", "check_query", "run_query", "write_result"], ".query"),
-    **dict.fromkeys(["run_remote_query"], "..store.remote.query"),
-    **dict.fromkeys(["STATISTICS", "StoreStats", "store_stats"], ".stats"),
-    **dict.fromkeys(["ExportSummary", "export"], ".rdf_export"),
-    **dict.fromkeys(["DEFAULT_HOST", "DEFAULT_PORT", "Endpoint", "serve"], ".endpoint"),
-    **dict.fromkeys(
-        [
-            "BurstTable",
-            "MainPath",
-            "NetworkFiles",
-            "NodeRanking",
-            "RenderedNetwork",
-            "describe",
-            "export_network",
-            "find_bursts",
-            "project_network",
-            "rank_nodes",
-            "render_network",
-            "trace_main_path",
-        ],
-        ".analysis",
-    ),
-    # what the commands offer before anything heavy loads (networkx, scipy, pyoxigraph)
-    **dict.fromkeys(["COMMUNITY_METHODS", "KINDS"], "..network._kinds"),
-    "WHERE_HELP": "..network.where",
-    **dict.fromkeys(["COLOR_BY", "LAYOUTS", "SIZE_BY"], "..render._options"),
-    "store_path": "..store.oxigraph",
-    **dict.fromkeys(["DEMO_PMID", "Demo", "DemoAnswer", "run_demo"], ".demo"),
-    # the layers' own names that commands pass on or catch
-    "__version__": ".._version",
-    **dict.fromkeys(["Entry", "convert_shards", "load_virtuoso"], "..distributed"),
-    **dict.fromkeys(["RetryNotice", "RetryPolicy"], "..http"),
-    **dict.fromkeys(["Terminated", "terminate_on_sigterm"], "..processes"),
-    **dict.fromkeys(["get_saved", "list_saved"], "..queries"),
-    "expand_inputs": "..sources",
-    **dict.fromkeys(["DEFAULT_CACHE", "EutilsClient"], "..sources.eutils"),
-    **dict.fromkeys(["PROTOCOLS", "Credentials", "PushSummary", "credentials_from_env", "push"], "..store.remote"),
+_LAZY = {  # name -> the module (relative to this package) that defines it
+    **dict.fromkeys(("__version__",), ".._version"),
+    **dict.fromkeys(("Entry", "convert_shards", "load_virtuoso"), "..distributed"),
+    **dict.fromkeys(("RetryNotice", "RetryPolicy"), "..http"),
+    **dict.fromkeys(("COMMUNITY_METHODS", "KINDS"), "..network._kinds"),
+    **dict.fromkeys(("WHERE_HELP",), "..network.where"),
+    **dict.fromkeys(("Terminated", "terminate_on_sigterm"), "..processes"),
+    **dict.fromkeys(("get_saved", "list_saved"), "..queries"),
+    **dict.fromkeys(("COLOR_BY", "LAYOUTS", "SIZE_BY"), "..render._options"),
+    **dict.fromkeys(("expand_inputs",), "..sources"),
+    **dict.fromkeys(("DEFAULT_CACHE", "EutilsClient"), "..sources.eutils"),
+    **dict.fromkeys(("store_path",), "..store.oxigraph"),
+    **dict.fromkeys(("PROTOCOLS", "Credentials", "PushSummary", "credentials_from_env", "push"), "..store.remote"),
+    **dict.fromkeys(("run_remote_query",), "..store.remote.query"),
+    **dict.fromkeys(("BurstTable", "MainPath", "NetworkFiles", "NodeRanking", "RenderedNetwork", "describe",
+        "export_network", "find_bursts", "project_network", "rank_nodes", "render_network",
+        "trace_main_path"), ".analysis"),
+    **dict.fromkeys(("DEMO_PMID", "Demo", "DemoAnswer", "run_demo"), ".demo"),
+    **dict.fromkeys(("DEFAULT_HOST", "DEFAULT_PORT", "Endpoint", "serve"), ".endpoint"),
+    **dict.fromkeys(("LINK_NAMES", "HarvestSummary", "Hop", "LiveProgress", "Manifest", "build_query", "fetch",
+        "snowball"), ".harvest"),
+    **dict.fromkeys(("DEMO_STORE", "BuildSummary", "ConvertSummary", "FileSummary", "Progress", "build",
+        "build_demo", "convert", "sample_files"), ".loading"),
+    **dict.fromkeys(("RESULT_FORMATS", "QueryResult", "check_query", "run_query", "write_result"), ".query"),
+    **dict.fromkeys(("ExportSummary", "export"), ".rdf_export"),
+    **dict.fromkeys(("STATISTICS", "StoreStats", "store_stats"), ".stats"),
 }
 
-__all__ = [
-    "COLOR_BY",
-    "COMMUNITY_METHODS",
-    "DEFAULT_CACHE",
-    "DEFAULT_HOST",
-    "DEFAULT_PORT",
-    "DEMO_PMID",
-    "DEMO_STORE",
-    "KINDS",
-    "LAYOUTS",
-    "LINK_NAMES",
-    "PROTOCOLS",
-    "RESULT_FORMATS",
-    "SIZE_BY",
-    "STATISTICS",
-    "WHERE_HELP",
-    "BuildSummary",
-    "BurstTable",
-    "ConvertSummary",
-    "Credentials",
-    "Demo",
-    "DemoAnswer",
-    "Endpoint",
-    "Entry",
-    "EutilsClient",
-    "ExportSummary",
-    "FileSummary",
-    "HarvestSummary",
-    "Hop",
-    "LiveProgress",
-    "MainPath",
-    "Manifest",
-    "NetworkFiles",
-    "NodeRanking",
-    "Progress",
-    "PushSummary",
-    "QueryResult",
-    "RenderedNetwork",
-    "RetryNotice",
-    "RetryPolicy",
-    "StoreStats",
-    "Terminated",
-    "__version__",
-    "build",
-    "build_demo",
-    "build_query",
-    "check_query",
-    "convert",
-    "convert_shards",
-    "credentials_from_env",
-    "describe",
-    "expand_inputs",
-    "export",
-    "export_network",
-    "fetch",
-    "find_bursts",
-    "get_saved",
-    "list_saved",
-    "load_virtuoso",
-    "project_network",
-    "push",
-    "rank_nodes",
-    "render_network",
-    "run_demo",
-    "run_query",
-    "run_remote_query",
-    "sample_files",
-    "serve",
-    "snowball",
-    "store_path",
-    "store_stats",
-    "terminate_on_sigterm",
-    "trace_main_path",
-    "write_result",
-]
+__all__ = ["COLOR_BY", "COMMUNITY_METHODS", "DEFAULT_CACHE", "DEFAULT_HOST", "DEFAULT_PORT", "DEMO_PMID",
+    "DEMO_STORE", "KINDS", "LAYOUTS", "LINK_NAMES", "PROTOCOLS", "RESULT_FORMATS", "SIZE_BY", "STATISTICS",
+    "WHERE_HELP", "BuildSummary", "BurstTable", "ConvertSummary", "Credentials", "Demo", "DemoAnswer", "Endpoint",
+    "Entry", "EutilsClient", "ExportSummary", "FileSummary", "HarvestSummary", "Hop", "LiveProgress", "MainPath",
+    "Manifest", "NetworkFiles", "NodeRanking", "Progress", "PushSummary", "QueryResult", "RenderedNetwork",
+    "RetryNotice", "RetryPolicy", "StoreStats", "Terminated", "__version__", "build", "build_demo", "build_query",
+    "check_query", "convert", "convert_shards", "credentials_from_env", "describe", "expand_inputs", "export",
+    "export_network", "fetch", "find_bursts", "get_saved", "list_saved", "load_virtuoso", "project_network",
+    "push", "rank_nodes", "render_network", "run_demo", "run_query", "run_remote_query", "sample_files", "serve",
+    "snowball", "store_path", "store_stats", "terminate_on_sigterm", "trace_main_path", "write_result"]
+# isort: on
+# fmt: on
 
-
-def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'graph.pipeline' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
