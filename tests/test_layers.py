@@ -20,7 +20,7 @@ PACKAGE = Path(graph.__file__).parent
 # only its own layer or the layers of a lower rank: sources and model never import each other.
 LAYERS = {
     **dict.fromkeys(
-        ("_version", "errors", "records", "identifiers", "redact", "http", "processes", "outputs"), "neutral"
+        ("_lazy", "_version", "errors", "records", "identifiers", "redact", "http", "processes", "outputs"), "neutral"
     ),
     "sources": "sources",
     "model": "model",
