@@ -39,6 +39,7 @@ __all__ = [
     "RetryPolicy",
     "announce_retry",
     "classify",
+    "patient_session",
     "retry_after_seconds",
 ]
 
@@ -236,6 +237,15 @@ class PatientAdapter(HTTPAdapter):
             "%s %s -> %d in %.3f s", request.method, _shown(request.url), response.status_code, _elapsed(started)
         )
         return response
+
+
+def patient_session(policy: RetryPolicy) -> requests.Session:
+    """A plain session whose bodies must arrive whole within ``policy.total`` seconds."""
+    session = requests.Session()
+    adapter = PatientAdapter(policy.total)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def _elapsed(started: float) -> float:

@@ -49,7 +49,7 @@ def test_eutils_requests_retries_and_cache_hits_are_logged(caplog: pytest.LogCap
 
 
 def test_remote_store_retries_are_logged(caplog: pytest.LogCaptureFixture) -> None:
-    from graph.pipeline.remote_query import run_remote_query
+    from graph.pipeline import run_remote_query
 
     caplog.set_level(logging.DEBUG, logger="graph.http")
     heard = []

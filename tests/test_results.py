@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from graph.cli import cli
 from graph.errors import QueryError, RemoteError
+from graph.pipeline import run_remote_query
 from graph.pipeline.query import QueryResult, write_result
-from graph.pipeline.remote_query import run_remote_query
 from graph.results import parse_results, result_bytes
 from graph.store.remote.transport import mock_session
 from tests.conftest import run_cli

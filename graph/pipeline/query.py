@@ -231,7 +231,7 @@ def write_result(result: QueryResult, fmt: str, out: TextIO, *, width: int = 60)
     if result.kind == "graph":
         out.writelines(f"{triple} .\n" for triple in result.triples)
     elif fmt != "table":
-        from .results import result_bytes
+        from ..results import result_bytes
 
         out.write(result_bytes(result, fmt).decode("utf-8"))
     elif result.kind == "ask":

@@ -16,21 +16,12 @@ from dataclasses import dataclass, field
 import requests
 
 from ...errors import PayloadTooLargeError, RemoteAuthError, RemoteError, RemoteUnavailableError
-from ...http import Failure, PatientAdapter, RetryNotice, RetryPolicy, announce_retry, classify
+from ...http import Failure, RetryNotice, RetryPolicy, announce_retry, classify, patient_session
 from ...redact import redact, redact_url, redacting
 
-__all__ = ["HTTPStatusError", "Remote", "RetryPolicy", "TooLarge", "patient_session", "redact", "redact_url"]
+__all__ = ["HTTPStatusError", "Remote", "TooLarge"]
 
 _BODY_EXCERPT = 300
-
-
-def patient_session(policy: RetryPolicy) -> requests.Session:
-    """A plain session whose bodies must arrive whole within ``policy.total`` seconds."""
-    session = requests.Session()
-    adapter = PatientAdapter(policy.total)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    return session
 
 
 class TooLarge(PayloadTooLargeError):

@@ -19,10 +19,11 @@ from pathlib import Path
 import requests
 
 from ...errors import GraphError, QueryError, RemoteAuthError, RemoteError, RemoteUnavailableError
-from ...http import RetryNotice
+from ...http import RetryNotice, RetryPolicy, patient_session
+from ...redact import redact_url
 from ..oxigraph import KnowledgeStore
 from ..selection import graph_counts, select_graphs
-from ._http import Remote, RetryPolicy, patient_session, redact_url
+from ._http import Remote
 from .auth import Credentials
 from .base import GraphWriter, Progress, StoreGraph, no_progress
 from .urls import query_endpoint_for

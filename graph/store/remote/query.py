@@ -22,11 +22,11 @@ import pyoxigraph as ox
 import requests
 
 from ...errors import QueryError, RemoteError
-from ...http import RetryNotice, RetryPolicy
+from ...http import RetryNotice, RetryPolicy, patient_session
 from ...model.namespaces import PREFIXES
 from ...redact import redact_url, redacting
 from ...results import QueryResult, Term, parse_results
-from ._http import HTTPStatusError, Remote, patient_session
+from ._http import HTTPStatusError, Remote
 from .auth import Credentials
 
 __all__ = ["ACCEPT", "parse_json_results", "query_remote", "run_remote_query", "with_prefixes"]
