@@ -8,6 +8,7 @@ records, identifiers, outputs, http …) import no layer.
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,10 @@ def test_the_command_line_imports_only_the_pipeline_and_the_errors() -> None:
 )
 def test_the_check_sees_imports_of_a_layer_above(text: str, name: str, upward: list[str]) -> None:
     assert _upward(_part(name), _imports(text, name, is_package=False)) == upward
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_module_name)
+def test_every_import_of_the_package_resolves(path: Path) -> None:
+    # mypy's ignore_missing_imports would pass over a module that a move left behind.
+    missing = [target for target in sorted(_imports_of(path)) if importlib.util.find_spec(target) is None]
+    assert missing == []
