@@ -122,7 +122,8 @@ def _dependencies(block: sparse.csr_array, group: list[_Component], directed: bo
             cols.append(np.arange(len(taken)))
         total += _brandes(block, forward, np.concatenate(rows), np.concatenate(cols), min(step, width - first))
     scale = np.concatenate([c.scale for c in group])
-    return total * scale
+    scaled: np.ndarray = total * scale
+    return scaled
 
 
 def _brandes(
@@ -158,4 +159,5 @@ def _brandes(
         back *= levels[d - 1]
         delta += back
     delta[rows, cols] = 0.0  # a source's own dependency is no betweenness
-    return delta.sum(axis=1)
+    dependencies: np.ndarray = delta.sum(axis=1)
+    return dependencies
