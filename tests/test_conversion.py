@@ -7,6 +7,7 @@ several, records in input order, and no output file at all when an input is malf
 
 from __future__ import annotations
 
+import copyreg
 import gzip
 import io
 import os
@@ -354,6 +355,26 @@ def test_malformed_record_in_a_big_file_is_reported_at_its_line(
     with pytest.raises(InputError) as error:
         convert([path], tmp_path / "out.nq", jobs=jobs)
     assert "malformed XML" in str(error.value)
+    assert reported_line(str(error.value)) == line
+
+
+def test_a_worker_reports_a_malformed_record_after_dask_taught_pickle_its_causes(
+    broken_big: tuple[Path, int], tmp_path: Path
+) -> None:
+    # A Dask task that failed makes tblib pickle InputError with its causes, for the whole
+    # process (distributed.core.error_message): a worker's lxml cause cannot be pickled.
+    tblib = pytest.importorskip("tblib.pickling_support")
+    from lxml import etree
+
+    before = dict(copyreg.dispatch_table)
+    tblib.install(InputError, etree.XMLSyntaxError)
+    try:
+        path, line = broken_big
+        with pytest.raises(InputError) as error:
+            convert([path], tmp_path / "out.nq", jobs=2)
+    finally:
+        copyreg.dispatch_table.clear()
+        copyreg.dispatch_table.update(before)
     assert reported_line(str(error.value)) == line
 
 

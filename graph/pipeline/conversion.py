@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from ..errors import ConversionError, InputError
+from ..errors import ConversionError, GraphError, InputError
 from ..model import Iris, Seen, article_nquads
 from ..processes import die_with_parent
 from ..records import Deletion, Record
@@ -282,7 +282,14 @@ def _convert_chunk(
         _WORKER.update(seen=Seen(), generation=generation)
     links = MeshLinks(mesh_names(mesh))
     parts: list[bytes] = []
-    events, quads = convert_records(
-        read_piece(chunk, path, line_offset, links), base, triples, _WORKER["seen"], parts.append
-    )
-    return Piece(events, quads, data=_joined(parts, compress), compressed=compress, unlinked=links.unlinked)
+    try:
+        events, quads = convert_records(
+            read_piece(chunk, path, line_offset, links), base, triples, _WORKER["seen"], parts.append
+        )
+    except GraphError as err:
+        # Sent back by pickle, which may be taught to carry causes (tblib, once Dask has run
+        # in this process) and cannot carry lxml's: the message is all the caller needs.
+        failure = type(err)(str(err))
+    else:
+        return Piece(events, quads, data=_joined(parts, compress), compressed=compress, unlinked=links.unlinked)
+    raise failure
