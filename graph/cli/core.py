@@ -172,7 +172,7 @@ def convert_command(
     if dask is not None:
         from .distributed import convert_on_dask
 
-        return convert_on_dask(inputs, output, dask, jobs, base)
+        return convert_on_dask(inputs, output, dask, jobs, base, mesh)
     files = inputs_or_fail(inputs)
     if output.is_dir():
         raise click.BadParameter(f"'{output}' is a directory (shards go to a folder with --dask)", param_hint="'-o'")

@@ -49,12 +49,19 @@ class _Lines:
         click.echo(f"failed: {message}", err=True)
 
 
-def convert_on_dask(inputs: Sequence[Path], output: Path, address: str, jobs: int | None, base: str | None) -> None:
+def convert_on_dask(
+    inputs: Sequence[Path],
+    output: Path,
+    address: str,
+    jobs: int | None,
+    base: str | None,
+    mesh: Sequence[Path] = (),
+) -> None:
     """``pubgraph convert … -o FOLDER --dask [ADDRESS]``: one shard per input file."""
     scheduler = scheduler_address(address)
     inputs = inputs_or_fail(inputs)
     logging.getLogger("distributed").setLevel(logging.CRITICAL)  # failures are summed up below, a line each
-    run = convert_shards(inputs, output, scheduler=scheduler, workers=jobs, base=base, progress=_Lines())
+    run = convert_shards(inputs, output, scheduler=scheduler, workers=jobs, base=base, progress=_Lines(), mesh=mesh)
     for warning in run.warnings:
         click.echo(f"warning: {warning}", err=True)
     rate = run.records / run.seconds if run.seconds else 0

@@ -15,6 +15,7 @@ machines, both live on a file system that every worker sees at the same path.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -94,6 +95,7 @@ def convert_shards(
     base: str | None = None,
     progress: ShardProgress | None = None,
     task: ShardTask = write_shard,
+    mesh: Sequence[Path | str] = (),
 ) -> ShardRun:
     """Convert PubMed files to one N-Quads shard each in ``folder``, on a Dask cluster.
 
@@ -101,7 +103,8 @@ def convert_shards(
     cluster of ``workers`` processes (default: one per core) is started and stopped.
     Files apply in the order given (directories sorted): baseline, then updates. A file
     that fails is named in ``failures`` and leaves no shard; the others go on. ``task``
-    converts one file (tests put a failing one in its place).
+    converts one file (tests put a failing one in its place); ``mesh`` names NLM MeSH
+    files for MeSH terms records name without a UI.
     """
     started = time.perf_counter()
     files = [path.resolve() for path in expand_inputs(Path(p) for p in inputs)]
@@ -117,6 +120,8 @@ def convert_shards(
         run = _Run(client, out, iris.base, earlier, progress)
         scans = run.scan(files)
         kept = settle(scans)
+        if mesh and task is write_shard:
+            task = functools.partial(write_shard, mesh=tuple(str(file) for file in mesh))
         run.convert(files, names, scans, kept, task)
     return ShardRun(
         out,

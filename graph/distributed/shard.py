@@ -45,10 +45,18 @@ class ShardResult:
 
 
 def write_shard(
-    path: Path, folder: Path, name: str, keep: np.ndarray | None, pmids: np.ndarray, base: str
+    path: Path,
+    folder: Path,
+    name: str,
+    keep: np.ndarray | None,
+    pmids: np.ndarray,
+    base: str,
+    *,
+    mesh: tuple[str, ...] = (),
 ) -> ShardResult:
     """Convert the events of ``path`` at the indices ``keep`` (all when None) into
-    ``folder/name``; ``pmids`` are the PMIDs of the records expected, in order.
+    ``folder/name``; ``pmids`` are the PMIDs of the records expected, in order. ``mesh``
+    names NLM MeSH files for MeSH terms records name without a UI.
 
     >>> import tempfile
     >>> from graph.pipeline import sample_files
@@ -65,7 +73,7 @@ def write_shard(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             with open(part, "wb") as out:
-                result = _convert(path, out, keep, pmids, Iris(base))
+                result = _convert(path, out, keep, pmids, Iris(base), mesh)
                 out.flush()
                 os.fsync(out.fileno())
         os.replace(part, folder / name)
@@ -76,10 +84,10 @@ def write_shard(
 
 
 def _convert(
-    path: Path, out: IO[bytes], keep: np.ndarray | None, pmids: np.ndarray, iris: Iris
+    path: Path, out: IO[bytes], keep: np.ndarray | None, pmids: np.ndarray, iris: Iris, mesh: tuple[str, ...] = ()
 ) -> tuple[int, int, int]:
     sink = _Sink(out, iris)
-    records = _kept(read_records(path), keep)
+    records = _kept(read_records(path, mesh=mesh), keep)
     seen = Seen()  # a shard describes every shared node its records use: shards stand alone
     converted: list[str] = []
     try:
