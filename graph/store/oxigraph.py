@@ -43,8 +43,13 @@ RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
 def store_path(path: str | os.PathLike[str] | None = None) -> Path:
-    """The store directory: ``path``, else ``$PUBGRAPH_STORE``, else ``output/store``."""
-    return Path(path or os.environ.get("PUBGRAPH_STORE") or DEFAULT_STORE)
+    """The store directory: ``path``, else ``output/store`` (the command line maps
+    ``--store`` and ``PUBGRAPH_STORE`` to ``path``).
+
+    >>> str(store_path()), str(store_path("kg"))
+    ('output/store', 'kg')
+    """
+    return Path(path or DEFAULT_STORE)
 
 
 class KnowledgeStore:
