@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from ..errors import ConversionError, GraphError, InputError
 from ..model import Iris, Seen, article_nquads
+from ..model.record_index import index_nquad
 from ..processes import die_with_parent
 from ..records import Deletion, Record
 from ..sources import read_chunks, read_piece, read_records
@@ -151,7 +152,9 @@ class Converter:
             records = (record for index, record in enumerate(records) if index in keep)
         while batch := list(itertools.islice(records, _RECORDS_PER_PIECE)):
             parts: list[bytes] = []
-            events, quads = convert_records(batch, self.base, self.triples, self._seen, parts.append)
+            events, quads = convert_records(
+                batch, self.base, self.triples, self._seen, parts.append, index=self.self_contained
+            )
             data = _joined(parts, self.compress)
             if out is None:
                 yield Piece(events, quads, position, data, self.compress)
@@ -164,7 +167,7 @@ class Converter:
     ) -> Iterator[Piece]:
         assert self._pool is not None
         pending: deque[tuple[Future[Piece], int]] = deque()
-        settings = (path, self.base, self.triples, self.compress, generation, self.mesh)
+        settings = (path, self.base, self.triples, self.compress, generation, self.self_contained, self.mesh)
         links = MeshLinks({})  # the pieces' counts of MeSH names without a UI, for one warning
 
         def done(future: Future[Piece], at: int) -> Piece:
@@ -200,9 +203,16 @@ def convert_records(
     triples: bool,
     seen: Seen,
     write: Callable[[bytes], object],
+    *,
+    index: bool = False,
 ) -> tuple[tuple[Event, ...], int]:
     """Map records to N-Quads (or N-Triples) bytes handed to ``write`` record by record;
-    return the events and the quad count."""
+    return the events and the quad count.
+
+    ``index`` adds each record's index entry (:mod:`graph.model.record_index`): derived
+    data for the store, which ``build`` asks for and ``convert`` output never holds; it
+    is not counted.
+    """
     iris = Iris(base)
     events: list[Event] = []
     quads = 0
@@ -212,6 +222,8 @@ def convert_records(
             continue
         data = article_nquads(record, iris, seen, triples=triples)
         write(data)
+        if index and not triples:
+            write(index_nquad(record, iris))
         events.append((record.pmid, record.version))
         # One line a quad (literals escape their newlines). bytes.count() tests byte by
         # byte; replace() finds them with memchr, 5x faster on a record's ~80 kB.
@@ -275,6 +287,7 @@ def _convert_chunk(
     triples: bool,
     compress: bool,
     generation: int,
+    with_index: bool,
     mesh: tuple[str, ...],
 ) -> Piece:
     # Runs in a worker: parse one standalone chunk, map it, hand the output back.
@@ -284,7 +297,12 @@ def _convert_chunk(
     parts: list[bytes] = []
     try:
         events, quads = convert_records(
-            read_piece(chunk, path, line_offset, links), base, triples, _WORKER["seen"], parts.append
+            read_piece(chunk, path, line_offset, links),
+            base,
+            triples,
+            _WORKER["seen"],
+            parts.append,
+            index=with_index,
         )
     except GraphError as err:
         # Sent back by pickle, which may be taught to carry causes (tblib, once Dask has run

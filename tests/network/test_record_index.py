@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 
 import graph
-from graph.export import export
+from graph import export
 from graph.model import Iris, Seen, article_nquads
 from graph.model.record_index import INDEX, INDEX_VERSION, SEPARATOR, article_entry, record_entry
 from graph.network import _index
