@@ -24,8 +24,8 @@ from test_saved_queries import _oxigraph_rows, _rdflib_rows
 import graph
 import graph.store.summaries as summaries_module
 from graph.model.namespaces import PREFIXES
+from graph.pipeline.query import _collect
 from graph.queries import SavedQuery, fast_form, get_saved, list_saved
-from graph.query import _collect
 from graph.store.oxigraph import KnowledgeStore
 from graph.store.summaries import summaries_current
 

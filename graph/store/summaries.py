@@ -4,7 +4,7 @@ Each summary is a SPARQL CONSTRUCT query over the union of the store's graphs (t
 in ``graph/queries/summaries/``, which run unchanged in any SPARQL 1.1 tool), its triples
 written into ``Iris.summaries_graph``. A marker triple there, ``<graph> pg:summariesVersion
 N``, says they match the rest of the store: :func:`summaries_current` is the one test the
-saved queries use to pick their fast forms (:mod:`graph.query`). Every load run by
+saved queries use to pick their fast forms (:mod:`graph.pipeline.query`). Every load run by
 :meth:`~graph.store.oxigraph.KnowledgeStore.guarded` first removes the marker (so a failed
 or killed load rolls it back with the data), and :func:`refresh_summaries` rebuilds the
 graph once a build has loaded its last file, the marker last: until then, and wherever
