@@ -1,4 +1,5 @@
-"""What every command module shares: the command group, common options, progress bars.
+"""What every command module shares: the command group, common options, progress bars,
+summaries (a line, or ``--json``) and how much goes to stderr (``-v``, ``-q``).
 
 The CLI is the only part of pubgraph that prints or exits: library errors
 (:class:`~graph.errors.GraphError`) become one ``error: …`` line and exit status 1.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import io
+import json
+import logging
 import os
 import signal
 import sys
@@ -20,9 +23,22 @@ import click
 from tqdm import tqdm
 
 from ..errors import GraphError, QueryParameterError
-from ..pipeline import FileSummary, Terminated, __version__, expand_inputs
+from ..pipeline import FileSummary, Terminated, __version__, expand_inputs, summary_facts
 
-__all__ = ["Bars", "base_option", "cli", "inputs_or_fail", "jobs_option", "mesh_option", "store_option"]
+__all__ = [
+    "Bars",
+    "bars_off",
+    "base_option",
+    "cli",
+    "emit_summary",
+    "inputs_or_fail",
+    "jobs_option",
+    "json_option",
+    "mesh_option",
+    "note",
+    "store_option",
+    "verbosity",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -141,9 +157,86 @@ def jobs_option(func: F) -> F:
     )(func)
 
 
+def json_option(func: F) -> F:
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Print the summary as one JSON object on stdout instead of a line (notes and warnings stay on stderr).",
+    )(func)
+
+
+def emit_summary(as_json: bool, summary: object, line: str, omit: Sequence[str] = ()) -> None:
+    """The command's summary on stdout: ``line``, or with ``--json`` the same facts as one
+    JSON object read from ``summary`` (see :func:`graph.pipeline.summary_facts`), without
+    the ``omit`` keys."""
+    if as_json:
+        facts = {key: value for key, value in summary_facts(summary).items() if key not in omit}
+        click.echo(json.dumps(facts, ensure_ascii=False))
+    else:
+        click.echo(line)
+
+
+_VERBOSITY = "pubgraph.verbosity"
+
+
+def verbosity() -> int:
+    """-1 with ``-q``, 0 by default, 1 with ``-v``, 2 with ``-vv``."""
+    ctx = click.get_current_context(silent=True)
+    return int(ctx.meta.get(_VERBOSITY, 0)) if ctx is not None else 0
+
+
+def bars_off() -> bool | None:
+    """tqdm's ``disable``: off with ``-q``, else off when stderr is not a terminal (None)."""
+    return True if verbosity() < 0 else None
+
+
+def note(message: str) -> None:
+    """A ``note: …`` (or progress) line on stderr, unless ``-q``."""
+    if verbosity() >= 0:
+        with tqdm.external_write_mode(file=sys.stderr):
+            click.echo(message, err=True)
+
+
+class _EchoHandler(logging.Handler):
+    """Log records as ``info: graph.pipeline: …`` lines on stderr, above any progress bar."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = f"{record.levelname.lower()}: {record.name}: {record.getMessage()}"
+            with tqdm.external_write_mode(file=sys.stderr):
+                click.echo(line, err=True)
+        except Exception:  # logging must never stop the command (logging.Handler.handleError's rule)
+            self.handleError(record)
+
+
+def _show_logs(ctx: click.Context, level: int) -> None:
+    """Send what the ``graph.*`` loggers say at ``level`` and above to stderr while ``ctx`` lives."""
+    logger, handler = logging.getLogger("graph"), _EchoHandler()
+    before = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(level)
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(before)
+
+    ctx.call_on_close(restore)
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="pubgraph")
-def cli() -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="Show what pubgraph does on stderr: -v its steps and timings, -vv every HTTP request too.",
+)
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No progress bars, notes or retries on stderr; warnings and errors stay."
+)
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Build a queryable RDF knowledge graph from PubMed literature.
 
     \b
@@ -155,7 +248,15 @@ def cli() -> None:
     The store is a directory (default output/store). Every record lives in its own
     named graph, so rebuilding with the same files changes nothing and update files
     replace or delete records as PubMed did.
+
+    -v and -q go before the command (pubgraph -v build …); commands that end with
+    a summary line print it as one JSON object with --json.
     """
+    if verbose and quiet:
+        raise click.UsageError("give -v or -q, not both")
+    ctx.meta[_VERBOSITY] = -1 if quiet else verbose
+    if verbose:
+        _show_logs(ctx, logging.INFO if verbose == 1 else logging.DEBUG)
 
 
 class Bars:
@@ -166,7 +267,9 @@ class Bars:
 
     def __init__(self, total_files: int) -> None:
         self._files = (
-            tqdm(total=total_files, unit="file", desc="files", disable=None, position=0) if total_files > 1 else None
+            tqdm(total=total_files, unit="file", desc="files", disable=bars_off(), position=0)
+            if total_files > 1
+            else None
         )
         self._bar: tqdm | None = None
         self._ticking = threading.Event()
@@ -177,7 +280,7 @@ class Bars:
             unit="B",
             unit_scale=True,
             desc=path.name,
-            disable=None,
+            disable=bars_off(),
             leave=False,
             position=1,
         )
@@ -196,7 +299,7 @@ class Bars:
             desc=f"{path.name}: loading {quads:,} quads into the store",
             total=None,
             bar_format="{desc} {elapsed}",
-            disable=None,
+            disable=bars_off(),
             leave=False,
             position=1,
         )

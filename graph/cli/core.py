@@ -24,7 +24,18 @@ from ..pipeline import (
     store_stats,
     write_result,
 )
-from ._common import Bars, base_option, cli, inputs_or_fail, jobs_option, mesh_option, store_option
+from ._common import (
+    Bars,
+    base_option,
+    cli,
+    emit_summary,
+    inputs_or_fail,
+    jobs_option,
+    json_option,
+    mesh_option,
+    note,
+    store_option,
+)
 
 __all__ = ["build_command", "convert_command", "demo_command", "query_command", "stats_command"]
 
@@ -51,6 +62,7 @@ __all__ = ["build_command", "convert_command", "demo_command", "query_command", 
     "[default: $PUBGRAPH_CACHE_DIR, else the user cache directory, e.g. ~/.cache/pubgraph].",
 )
 @click.option("--refresh", is_flag=True, help="With --query: ask NCBI again instead of answering from the cache.")
+@json_option
 def build_command(
     inputs: tuple[Path, ...],
     store: Path | None,
@@ -63,6 +75,7 @@ def build_command(
     eutils_url: str | None,
     cache_dir: Path | None,
     refresh: bool,
+    as_json: bool,
 ) -> None:
     """Load PubMed files or directories, or the hits of a PubMed search, into the store.
 
@@ -83,7 +96,7 @@ def build_command(
       pubgraph build pubmed26n0001.xml.gz updates/ --store /data/kg
       pubgraph build --query 'hemangiopericytoma AND spine[mh]'
     """
-    from .live import LiveBars, client_from_options, harvest_line, warnings_as_lines
+    from .live import LiveBars, client_from_options, emit_harvest, warnings_as_lines
 
     if query is not None:
         if inputs:
@@ -105,7 +118,7 @@ def build_command(
                 )
         finally:
             live_bars.close()
-        click.echo(harvest_line(harvest, "built", harvest.build.store if harvest.build else store))
+        emit_harvest(as_json, harvest, "built", harvest.build.store if harvest.build else store)
         return
     files = inputs_or_fail(inputs)
     bars = Bars(len(files))
@@ -116,7 +129,7 @@ def build_command(
         bars.close()
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
-    click.echo(_build_line(summary))
+    emit_summary(as_json, summary, _build_line(summary))
 
 
 def _build_line(summary: BuildSummary) -> str:
@@ -149,6 +162,7 @@ def _build_line(summary: BuildSummary) -> str:
     help="On a Dask cluster (scheduler ADDRESS, else a local one of --jobs workers): a .nq.gz shard per input file "
     "in the -o folder, current records only, and a manifest; a re-run skips unchanged shards.",
 )
+@json_option
 def convert_command(
     inputs: tuple[Path, ...],
     output: Path,
@@ -156,6 +170,7 @@ def convert_command(
     jobs: int | None,
     mesh: tuple[Path, ...],
     dask: str | None,
+    as_json: bool,
 ) -> None:
     """Convert PubMed XML straight to an RDF file, without a store.
 
@@ -172,7 +187,7 @@ def convert_command(
     if dask is not None:
         from .distributed import convert_on_dask
 
-        return convert_on_dask(inputs, output, dask, jobs, base, mesh)
+        return convert_on_dask(inputs, output, dask, jobs, base, mesh, as_json)
     files = inputs_or_fail(inputs)
     if output.is_dir():
         raise click.BadParameter(f"'{output}' is a directory (shards go to a folder with --dask)", param_hint="'-o'")
@@ -182,15 +197,15 @@ def convert_command(
     finally:
         bars.close()
     rate = summary.records / summary.seconds if summary.seconds else 0
-    click.echo(
+    line = (
         f"wrote {summary.output}: {summary.records:,} records, {summary.quads:,} quads "
         f"in {summary.seconds:.1f} s ({rate:,.0f} records/s)"
     )
+    emit_summary(as_json, summary, line)
     if summary.deletions:
-        click.echo(
+        note(
             f"note: {summary.deletions:,} <DeleteCitation> entries cannot be expressed in an RDF file; "
-            "apply them with pubgraph build",
-            err=True,
+            "apply them with pubgraph build"
         )
 
 
@@ -264,11 +279,11 @@ def query_command(
     check_query(text)
     if endpoint:
         from ..pipeline import run_remote_query
-        from .live import echo_retry
+        from .live import retry_echo
         from .remote import credentials
 
         result = run_remote_query(
-            text, endpoint, credentials=credentials(user, password_env, token_env, digest), on_retry=echo_retry
+            text, endpoint, credentials=credentials(user, password_env, token_env, digest), on_retry=retry_echo()
         )
     elif user or password_env or token_env or digest:
         raise click.UsageError("--user, --password-env, --token-env and --digest go with --endpoint")
@@ -346,7 +361,13 @@ def stats_command(store: Path | None, fmt: str) -> None:
     default=None,
     help="Store directory for the demo [default: output/demo; never PUBGRAPH_STORE].",
 )
-def demo_command(store: Path | None) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the build's summary, the counts and the answers' rows as one JSON object instead.",
+)
+def demo_command(store: Path | None, as_json: bool) -> None:
     """Build the bundled sample corpus and show what the graph can answer.
 
     The sample is illustrative data written for pubgraph, centred on the case report
@@ -363,6 +384,9 @@ def demo_command(store: Path | None) -> None:
       pubgraph demo --store /tmp/demo-store
     """
     demo = run_demo(store)
+    if as_json:
+        emit_summary(True, demo, "")
+        return
     target = demo.store
     click.echo(_build_line(demo.build))
     click.echo()

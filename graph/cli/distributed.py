@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..pipeline import Entry, convert_shards, load_virtuoso
-from ._common import cli, inputs_or_fail
+from ._common import cli, emit_summary, inputs_or_fail, json_option, note
 
 __all__ = ["convert_on_dask", "load_virtuoso_command", "scheduler_address"]
 
@@ -39,11 +39,11 @@ class _Lines:
 
     def scanned(self, path: Path, done: int, total: int) -> None:
         if done == total:
-            click.echo(f"scanned {total:,} file(s) for their PMIDs, versions and deletions", err=True)
+            note(f"scanned {total:,} file(s) for their PMIDs, versions and deletions")
 
     def converted(self, entry: Entry, skipped: bool, done: int, total: int) -> None:
         what = "unchanged, kept" if skipped else f"{entry.records:,} records, {entry.quads:,} quads"
-        click.echo(f"[{done}/{total}] {entry.shard}: {what}", err=True)
+        note(f"[{done}/{total}] {entry.shard}: {what}")
 
     def failed(self, path: Path, message: str) -> None:
         click.echo(f"failed: {message}", err=True)
@@ -56,6 +56,7 @@ def convert_on_dask(
     jobs: int | None,
     base: str | None,
     mesh: Sequence[Path] = (),
+    as_json: bool = False,
 ) -> None:
     """``pubgraph convert … -o FOLDER --dask [ADDRESS]``: one shard per input file."""
     scheduler = scheduler_address(address)
@@ -65,11 +66,12 @@ def convert_on_dask(
     for warning in run.warnings:
         click.echo(f"warning: {warning}", err=True)
     rate = run.records / run.seconds if run.seconds else 0
-    click.echo(
+    line = (
         f"wrote {len(run.entries) - len(run.failures)} shard(s) in {run.folder} ({run.skipped} unchanged): "
         f"{run.records:,} current records, {run.quads:,} quads in {run.seconds:.1f} s ({rate:,.0f} records/s); "
         f"manifest {run.folder / 'manifest.json'}"
     )
+    emit_summary(as_json, run, line)
     if run.failures:
         click.echo(f"error: {len(run.failures)} file(s) failed and have no shard:", err=True)
         for _path, message in run.failures:
@@ -88,8 +90,9 @@ def convert_on_dask(
     "--loaders", type=click.IntRange(1), default=1, show_default=True, help="Parallel rdf_loader_run() sessions."
 )
 @click.option("--isql-command", metavar="PATH", help="Virtuoso's isql client [default: isql-vt, else isql-v].")
+@json_option
 def load_virtuoso_command(
-    shards: Path, address: str, user: str, password_env: str, loaders: int, isql_command: str | None
+    shards: Path, address: str, user: str, password_env: str, loaders: int, isql_command: str | None, as_json: bool
 ) -> None:
     """Load a folder of shards (pubgraph convert … --dask) with Virtuoso's bulk loader.
 
@@ -114,10 +117,11 @@ def load_virtuoso_command(
         password=password,
         loaders=loaders,
         isql_command=isql_command,
-        on_step=lambda step: click.echo(step, err=True),
+        on_step=note,
     )
-    click.echo(
+    line = (
         f"loaded {load.shards} shard(s) from {load.folder} into Virtuoso in {load.seconds:.1f} s: "
         f"{load.record_graphs:,} record graphs with {load.record_quads:,} triples (as the manifest says), "
         f"{load.shared_quads:,} triples in the shared graphs"
     )
+    emit_summary(as_json, load, line)

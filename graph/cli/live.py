@@ -13,15 +13,28 @@ import click
 from tqdm import tqdm
 
 from ..pipeline import DEFAULT_CACHE, EutilsClient, HarvestSummary, RetryNotice, fetch, snowball
-from ._common import Bars, base_option, cli, mesh_option, store_option
+from ._common import (
+    Bars,
+    bars_off,
+    base_option,
+    cli,
+    emit_summary,
+    json_option,
+    mesh_option,
+    note,
+    store_option,
+    verbosity,
+)
 
 __all__ = [
     "LiveBars",
     "client_from_options",
     "echo_retry",
+    "emit_harvest",
     "fetch_command",
     "harvest_line",
     "ncbi_options",
+    "retry_echo",
     "snowball_command",
 ]
 
@@ -72,7 +85,7 @@ def client_from_options(
         base_url=eutils_url,
         cache_dir=DEFAULT_CACHE if cache_dir is None else cache_dir,
         refresh=refresh,
-        on_retry=echo_retry,
+        on_retry=retry_echo(),
     )
 
 
@@ -80,6 +93,15 @@ def echo_retry(notice: RetryNotice) -> None:
     """One ``retrying …`` line on stderr, terminal or not, above any progress bar."""
     with tqdm.external_write_mode(file=sys.stderr):
         click.echo(str(notice), err=True)
+
+
+def retry_echo() -> Callable[[RetryNotice], None] | None:
+    """The ``on_retry`` a command passes: :func:`echo_retry` by default; none with ``-q``,
+    nor with ``-v``, which shows the library's log line of each retry instead.
+
+    Decided here, in the command's thread: retries may come from worker threads.
+    """
+    return echo_retry if verbosity() == 0 else None
 
 
 class LiveBars(Bars):
@@ -91,7 +113,7 @@ class LiveBars(Bars):
 
     def stage(self, name: str, total: int | None, unit: str) -> None:
         self.stage_done()
-        self._stage = tqdm(total=total, unit=unit, desc=name, disable=None, leave=False, position=0)
+        self._stage = tqdm(total=total, unit=unit, desc=name, disable=bars_off(), leave=False, position=0)
 
     def advance(self, count: int) -> None:
         if self._stage is not None:
@@ -118,7 +140,7 @@ def warnings_as_lines() -> Iterator[None]:
 
 
 def harvest_line(summary: HarvestSummary, verb: str, where: object) -> str:
-    """The one-line summary of a harvest, then its warnings on the lines after."""
+    """The one-line summary of a harvest."""
     m = summary.manifest
     if m.query is not None:
         asked = f"search {m.query!r}"
@@ -131,7 +153,14 @@ def harvest_line(summary: HarvestSummary, verb: str, where: object) -> str:
         f"{verb} {where}: {m.records:,} records ({asked}{missing}{links}); {sent:,} E-utilities requests, "
         f"{cached:,} answered from the cache, in {summary.seconds:.1f} s"
     )
-    return "\n".join([line, *(f"warning: {w}" for w in m.warnings)])
+    return line
+
+
+def emit_harvest(as_json: bool, summary: HarvestSummary, verb: str, where: object) -> None:
+    """A harvest's summary (line or JSON) on stdout, then its warnings on stderr."""
+    emit_summary(as_json, summary, harvest_line(summary, verb, where))
+    for warning in summary.manifest.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command("fetch", short_help="Search PubMed (or take PMIDs) and save the records' XML.")
@@ -145,6 +174,7 @@ def harvest_line(summary: HarvestSummary, verb: str, where: object) -> str:
     help="PubMed XML file to write: .xml or .xml.gz.",
 )
 @ncbi_options
+@json_option
 def fetch_command(
     pmids: tuple[str, ...],
     query: str | None,
@@ -154,6 +184,7 @@ def fetch_command(
     eutils_url: str | None,
     cache_dir: Path | None,
     refresh: bool,
+    as_json: bool,
 ) -> None:
     """Fetch PubMed records from NCBI's E-utilities into one PubMed XML file.
 
@@ -178,7 +209,7 @@ def fetch_command(
             summary = fetch(output, query=query, pmids=pmids, client=client, progress=bars)
     finally:
         bars.close()
-    click.echo(harvest_line(summary, "fetched", output))
+    emit_harvest(as_json, summary, "fetched", output)
 
 
 @cli.command("snowball", short_help="Load the citation neighbourhood of seed PMIDs.")
@@ -203,6 +234,7 @@ def fetch_command(
 @base_option
 @mesh_option
 @ncbi_options
+@json_option
 def snowball_command(
     seeds: tuple[str, ...],
     references: bool | None,
@@ -218,6 +250,7 @@ def snowball_command(
     eutils_url: str | None,
     cache_dir: Path | None,
     refresh: bool,
+    as_json: bool,
 ) -> None:
     """Start from seed PMIDs, follow citation links for some hops, and load every record reached.
 
@@ -259,6 +292,6 @@ def snowball_command(
         f"hop {h.number}: {h.added:,} new" + (f" ({h.cut:,} cut by --max)" if h.cut else "")
         for h in summary.manifest.hops
     )
-    click.echo(harvest_line(summary, "snowballed into", summary.build.store if summary.build else store))
+    emit_harvest(as_json, summary, "snowballed into", summary.build.store if summary.build else store)
     if hops:
-        click.echo(f"  {hops}", err=True)
+        note(f"  {hops}")

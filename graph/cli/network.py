@@ -27,7 +27,7 @@ from ..pipeline import (
     store_path,
     trace_main_path,
 )
-from ._common import cli, store_option
+from ._common import bars_off, cli, emit_summary, json_option, note, store_option
 
 # The names above load without networkx or scipy: the analysis imports them when it runs.
 
@@ -35,6 +35,7 @@ __all__ = ["metrics_command", "network_command", "render_command"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _KINDS = click.Choice(KINDS)
+_RAW = ("json", "object")  # row values as numbers, not formatted text
 
 
 def _utf8(value: str | None) -> str | None:
@@ -73,7 +74,7 @@ class _Stages:
     """A one-line progress display of the projection's stages; silent when stderr is not a terminal."""
 
     def __init__(self, what: str) -> None:
-        self._bar = tqdm(total=None, desc=what, bar_format="{desc} [{elapsed}]", disable=None, leave=False)
+        self._bar = tqdm(total=None, desc=what, bar_format="{desc} [{elapsed}]", disable=bars_off(), leave=False)
 
     def __call__(self, stage: str) -> None:
         self._bar.set_description_str(stage, refresh=True)
@@ -113,6 +114,7 @@ def _projection(
     "--metrics", "with_metrics", is_flag=True, help="Add PageRank, betweenness, community … as node attributes."
 )
 @_projection_options
+@json_option
 def network_command(
     kind: str,
     output: Path,
@@ -122,6 +124,7 @@ def network_command(
     include_cited: bool,
     all_mesh: bool,
     store: Path | None,
+    as_json: bool,
 ) -> None:
     """Project a network from the store and write it for Gephi, VOSviewer, Cytoscape or code.
 
@@ -149,7 +152,8 @@ def network_command(
     """
     with _projection(kind, where, min_weight, include_cited, all_mesh) as projection:
         done = export_network(kind, output, with_metrics=with_metrics, store=store, **projection)
-    click.echo(f"wrote {' and '.join(map(str, done.files))}: {describe(done.graph)} in {done.seconds:.1f} s")
+    line = f"wrote {' and '.join(map(str, done.files))}: {describe(done.graph)} in {done.seconds:.1f} s"
+    emit_summary(as_json, done, line)
 
 
 @cli.command("metrics", short_help="Rank the nodes of a network: PageRank, citations, communities …")
@@ -190,6 +194,12 @@ def network_command(
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @_projection_options
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the rows (as --format json) and the summary's facts as one JSON object instead.",
+)
 def metrics_command(
     kind: str,
     top: int,
@@ -205,6 +215,7 @@ def metrics_command(
     include_cited: bool,
     all_mesh: bool,
     store: Path | None,
+    as_json: bool,
 ) -> None:
     """Measure a network projected from the store and print its top nodes.
 
@@ -225,6 +236,9 @@ def metrics_command(
     """
     if main_path and find_bursts:
         raise click.UsageError("give --main-path or --bursts, not both")
+    if as_json and fmt != "table":
+        raise click.UsageError("--json prints the rows in its object; give --json or --format, not both")
+    fmt = "object" if as_json else fmt
     if find_bursts:
         _print_bursts(kind, store, where, all_mesh, top, fmt)
         return
@@ -240,13 +254,16 @@ def metrics_command(
             method=method,
             betweenness=betweenness,
             write=write_back,
-            raw=fmt == "json",
+            raw=fmt in _RAW,
             **projection,
         )
+    if fmt == "object":
+        emit_summary(True, ranking, "")
+        return
     _emit(ranking.rows, fmt)
     if ranking.written is not None:
-        click.echo(f"stored {ranking.written:,} triples in the {kind} metrics graph of {store_path(store)}", err=True)
-    click.echo(f"{describe(ranking.graph)}; {ranking.communities:,} communities", err=True)
+        note(f"stored {ranking.written:,} triples in the {kind} metrics graph of {store_path(store)}")
+    note(f"{describe(ranking.graph)}; {ranking.communities:,} communities")
 
 
 def _print_main_path(
@@ -261,16 +278,18 @@ def _print_main_path(
 ) -> None:
     with _projection(kind, where, min_weight, include_cited, all_mesh) as projection:
         path = trace_main_path(kind, store, write=write_back, **projection)
+    if fmt == "object":
+        emit_summary(True, path, "")
+        return
     _emit(path.rows, fmt)
     if path.written is not None:
-        click.echo(f"stored {path.written:,} triples in the citation metrics graph", err=True)
-    click.echo(
+        note(f"stored {path.written:,} triples in the citation metrics graph")
+    note(
         f"main path: {_plural(len(path.rows), 'link')} over {_plural(len(path.rows) + 1, 'work')} carrying "
         f"{_plural(path.search_paths, 'search path')}, "
         "the most of any path from a work nobody cites to one citing none "
         "(ties: more links, then works first in PMID order); "
-        f"{path.dropped_links:,} links dropped to break citation cycles; {describe(path.graph)}",
-        err=True,
+        f"{path.dropped_links:,} links dropped to break citation cycles; {describe(path.graph)}"
     )
 
 
@@ -279,9 +298,12 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _print_bursts(kind: str, store: Path | None, where: tuple[str, ...], all_mesh: bool, top: int, fmt: str) -> None:
-    table = find_bursts(kind, store, where, all_mesh=all_mesh, top=top, raw=fmt == "json")
+    table = find_bursts(kind, store, where, all_mesh=all_mesh, top=top, raw=fmt in _RAW)
+    if fmt == "object":
+        emit_summary(True, table, "")
+        return
     _emit(table.rows, fmt)
-    click.echo(f"{table.bursts:,} bursts in {table.terms:,} {kind} terms over {table.years}{table.why_none}", err=True)
+    note(f"{table.bursts:,} bursts in {table.terms:,} {kind} terms over {table.years}{table.why_none}")
 
 
 def _emit(rows: list[dict[str, Any]], fmt: str) -> None:
@@ -366,6 +388,7 @@ def _cell(value: Any, width: int = 60) -> str:
     help="For a .png output: the Chromium to drive [env PUBGRAPH_CHROMIUM; default: /usr/bin/chromium].",
 )
 @_projection_options
+@json_option
 def render_command(
     kind: str,
     output: Path,
@@ -381,6 +404,7 @@ def render_command(
     include_cited: bool,
     all_mesh: bool,
     store: Path | None,
+    as_json: bool,
 ) -> None:
     """Draw a network projected from the store as one self-contained HTML page.
 
@@ -409,8 +433,9 @@ def render_command(
     with _projection(kind, where, min_weight, include_cited, all_mesh) as projection:
         drawn = render_network(kind, output, store, page=page, **projection)
     summary = drawn.page
-    click.echo(
+    line = (
         f"wrote {summary.path} ({summary.bytes / 1e6:.1f} MB in {summary.seconds:.1f} s; "
         f"{'a 1600 x 1000 image of the map' if output.suffix.lower() == '.png' else 'opens offline in any browser'})"
         f": {describe(drawn.graph)}. Drawn: {summary.notice}"
     )
+    emit_summary(as_json, drawn, line)

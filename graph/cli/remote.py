@@ -25,8 +25,8 @@ from ..pipeline import (
     push,
     serve,
 )
-from ._common import cli, store_option
-from .live import echo_retry
+from ._common import bars_off, cli, emit_summary, json_option, note, store_option
+from .live import retry_echo
 
 __all__ = ["auth_options", "credentials", "export_command", "push_command", "serve_command"]
 
@@ -176,7 +176,8 @@ def _announce(endpoint: Endpoint, timeout: float) -> None:
     help="Only this named graph: an IRI, or a name under BASE/graph/ (entities, pubmed/28993889, "
     "pubmed/*); repeatable.",
 )
-def export_command(store: Path | None, output: Path, graphs: tuple[str, ...]) -> None:
+@json_option
+def export_command(store: Path | None, output: Path, graphs: tuple[str, ...], as_json: bool) -> None:
     """Write the whole store, or chosen named graphs, to an RDF file.
 
     Quads stream from the store to the file, so memory stays flat; the file appears only
@@ -189,18 +190,16 @@ def export_command(store: Path | None, output: Path, graphs: tuple[str, ...]) ->
       pubgraph export -o output/shared.ttl --graph entities --graph mesh
       pubgraph export -o output/records.trig.gz --graph 'pubmed/*'
     """
-    with tqdm(unit="quad", unit_scale=True, desc=output.name, disable=None, leave=False) as bar:
+    with tqdm(unit="quad", unit_scale=True, desc=output.name, disable=bars_off(), leave=False) as bar:
         summary = export(output, store, graphs=graphs or None, progress=bar.update)
     rate = summary.quads / summary.seconds if summary.seconds else 0
-    click.echo(
+    line = (
         f"wrote {summary.output}: {summary.quads:,} quads from {_graphs(summary.graphs)} as {summary.format} "
         f"in {summary.seconds:.1f} s ({rate:,.0f} quads/s)"
     )
+    emit_summary(as_json, summary, line)
     if not summary.graph_names_kept and summary.graphs > 1:
-        click.echo(
-            f"note: {summary.format} keeps no graph names: the graphs were merged (use .nq or .trig to keep them)",
-            err=True,
-        )
+        note(f"note: {summary.format} keeps no graph names: the graphs were merged (use .nq or .trig to keep them)")
 
 
 @cli.command("push", short_help="Copy the store into a running triple store.")
@@ -239,6 +238,7 @@ def export_command(store: Path | None, output: Path, graphs: tuple[str, ...]) ->
     show_default=True,
     help="Seconds to wait for each answer (silence, or a whole body) before giving up.",
 )
+@json_option
 def push_command(
     url: str,
     store: Path | None,
@@ -253,6 +253,7 @@ def push_command(
     no_verify: bool,
     retries: int,
     timeout: float,
+    as_json: bool,
 ) -> None:
     """Copy the store's named graphs into a running triple store, then check the counts.
 
@@ -277,7 +278,7 @@ def push_command(
       pubgraph push http://host:8890/sparql-graph-crud-auth --user dba --password-env DBA_PW --digest
     """
     auth = credentials(user, password_env, token_env, digest)
-    with tqdm(unit="triple", unit_scale=True, desc="push", disable=None, leave=False) as bar:
+    with tqdm(unit="triple", unit_scale=True, desc="push", disable=bars_off(), leave=False) as bar:
 
         def total(count: int) -> None:
             bar.total = count
@@ -296,35 +297,37 @@ def push_command(
             timeout=timeout,
             progress=bar.update,
             on_total=total,
-            on_retry=echo_retry,
+            on_retry=retry_echo(),
         )
-    _report(summary)
+    _report(summary, as_json)
 
 
 def _graphs(count: int) -> str:
     return f"{count:,} named graph{'' if count == 1 else 's'}"
 
 
-def _report(summary: PushSummary) -> None:
+def _report(summary: PushSummary, as_json: bool) -> None:
     rate = summary.triples / summary.seconds if summary.seconds else 0
-    click.echo(
+    line = (
         f"pushed {summary.triples:,} triples in {_graphs(summary.graphs)} to {summary.url} by "
         f"{_METHOD_NAMES.get(summary.method, summary.method)} in {summary.seconds:.1f} s ({rate:,.0f} triples/s; "
         f"{summary.requests:,} requests, {summary.retries} retries)"
     )
+    emit_summary(as_json, summary, line, omit=("checks",))  # a count per graph: the mismatches say enough
     if summary.shrinks:
-        click.echo(
+        note(
             f"note: the server refused large requests (HTTP 413); batches were halved {summary.shrinks} "
-            "time(s) (a smaller --batch avoids that)",
-            err=True,
+            "time(s) (a smaller --batch avoids that)"
         )
     if summary.default_graph_skipped:
-        click.echo(
+        note(
             f"note: {summary.default_graph_skipped:,} triples in the store's default graph were not pushed "
-            "(only named graphs are)",
-            err=True,
+            "(only named graphs are)"
         )
     if not summary.verified:
+        return
+    if as_json:  # the checks are in the JSON object
+        _fail_on_mismatches(summary)
         return
     if not summary.mismatches:
         click.echo(
@@ -333,6 +336,12 @@ def _report(summary: PushSummary) -> None:
         )
         return
     _mismatch_table(summary)
+    _fail_on_mismatches(summary)
+
+
+def _fail_on_mismatches(summary: PushSummary) -> None:
+    if not summary.mismatches:
+        return
     raise RemoteError(
         f"{len(summary.mismatches):,} of {summary.graphs:,} graphs differ on the target "
         f"({summary.remote_triples:,} triples there, {summary.triples:,} here); push again, and check the server's log"

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # what the lazy names below are, for type checkers
     from .analysis import find_bursts, project_network, rank_nodes, render_network, trace_main_path
     from .demo import DEMO_PMID, Demo, DemoAnswer, run_demo
     from .endpoint import DEFAULT_HOST, DEFAULT_PORT, Endpoint, serve
+    from .facts import summary_facts
     from .harvest import LINK_NAMES, HarvestSummary, Hop, LiveProgress, Manifest, build_query, fetch, snowball
     from .loading import DEMO_STORE, BuildSummary, ConvertSummary, FileSummary, Progress, build, build_demo, convert
     from .loading import sample_files
@@ -61,6 +62,7 @@ _LAZY = {  # name -> the module (relative to this package) that defines it
         "trace_main_path"), ".analysis"),
     **dict.fromkeys(("DEMO_PMID", "Demo", "DemoAnswer", "run_demo"), ".demo"),
     **dict.fromkeys(("DEFAULT_HOST", "DEFAULT_PORT", "Endpoint", "serve"), ".endpoint"),
+    **dict.fromkeys(("summary_facts",), ".facts"),
     **dict.fromkeys(("LINK_NAMES", "HarvestSummary", "Hop", "LiveProgress", "Manifest", "build_query", "fetch",
         "snowball"), ".harvest"),
     **dict.fromkeys(("DEMO_STORE", "BuildSummary", "ConvertSummary", "FileSummary", "Progress", "build",
@@ -79,7 +81,7 @@ __all__ = ["COLOR_BY", "COMMUNITY_METHODS", "DEFAULT_CACHE", "DEFAULT_HOST", "DE
     "check_query", "convert", "convert_shards", "credentials_from_env", "describe", "expand_inputs", "export",
     "export_network", "fetch", "find_bursts", "get_saved", "list_saved", "load_virtuoso", "project_network",
     "push", "rank_nodes", "render_network", "run_demo", "run_query", "run_remote_query", "sample_files", "serve",
-    "snowball", "store_path", "store_stats", "terminate_on_sigterm", "trace_main_path", "write_result"]
+    "snowball", "store_path", "store_stats", "summary_facts", "terminate_on_sigterm", "trace_main_path", "write_result"]
 # isort: on
 # fmt: on
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..queries import get_saved
 from ..results import QueryResult
@@ -48,6 +49,20 @@ class Demo:
     store: Path
     stats: StoreStats
     answers: tuple[DemoAnswer, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The build, the counts and each answer's rows as text, for ``pubgraph demo --json``."""
+        from .facts import summary_facts
+
+        return {
+            "build": summary_facts(self.build),
+            "store": str(self.store),
+            "stats": summary_facts(self.stats),
+            "answers": [
+                {"title": a.title, "saved": a.saved, "params": dict(a.params), "rows": a.result.values()}
+                for a in self.answers
+            ],
+        }
 
 
 def run_demo(store: Path | str | None = None) -> Demo:
