@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -83,12 +84,20 @@ def test_the_shards_load_and_virtuoso_holds_exactly_their_quads(virtuoso: Virtuo
     assert virtuoso.isql_count(OURS) == len(shard_quads(folder))
     assert PASSWORD not in out + err
 
-    again = run_cli(
-        ["load-virtuoso", folder, "--isql", str(virtuoso.sql_port), "--password-env", "VIRT_PW"],
+    code, again, err = run_cli(
+        ["-q", "load-virtuoso", folder, "--isql", str(virtuoso.sql_port), "--password-env", "VIRT_PW", "--json"],
         env={"VIRT_PW": PASSWORD},
     )
-    assert again[0] == 0, again  # loading the same shards again changes nothing
+    assert (code, err) == (0, "")  # loading the same shards again changes nothing; -q: no steps shown
     assert virtuoso.isql_count(OURS) == len(shard_quads(folder))
+    facts = json.loads(again)
+    assert again.count("\n") == 1 and facts["folder"] == str(folder)
+    assert (facts["shards"], facts["record_graphs"], facts["record_quads"]) == (
+        4,
+        totals["records"],
+        totals["record_quads"],
+    )
+    assert facts["shared_quads"] == totals["quads"] - totals["record_quads"] - _repeated(folder)
 
 
 def _repeated(folder: Path) -> int:
