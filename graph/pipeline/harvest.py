@@ -135,13 +135,21 @@ class Manifest:
             max_records=self.max_records,
         )
 
-    def to_json(self) -> str:
-        data = asdict(self)
+    def as_dict(self) -> dict[str, Any]:
+        """What the manifest file says: times in ISO 8601 (UTC), the utilities used.
+
+        >>> Manifest("fetch", "https://e/", 0.0, 60.0, requests={"esearch": 1}).as_dict()["ended"]
+        '1970-01-01T00:01:00+00:00'
+        """
+        data = json.loads(json.dumps(asdict(self)))  # tuples as lists, as in the file
         data["started"], data["ended"] = (
             datetime.fromtimestamp(t, UTC).isoformat(timespec="seconds") for t in (self.started, self.ended)
         )
         data["eutils"] = sorted({*self.requests, *self.cached})
-        return json.dumps({"tool": f"pubgraph {__version__}", **data}, indent=2) + "\n"
+        return {"tool": f"pubgraph {__version__}", **data}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2) + "\n"
 
 
 @dataclass(frozen=True, slots=True)
