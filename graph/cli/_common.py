@@ -30,6 +30,7 @@ __all__ = [
     "bars_off",
     "base_option",
     "cli",
+    "echo_json",
     "emit_summary",
     "inputs_or_fail",
     "jobs_option",
@@ -168,13 +169,18 @@ def json_option(func: F) -> F:
 
 def emit_summary(as_json: bool, summary: object, line: str, omit: Sequence[str] = ()) -> None:
     """The command's summary on stdout: ``line``, or with ``--json`` the same facts as one
-    JSON object read from ``summary`` (see :func:`graph.pipeline.summary_facts`), without
-    the ``omit`` keys."""
+    JSON object read from ``summary`` (see :func:`echo_json`)."""
     if as_json:
-        facts = {key: value for key, value in summary_facts(summary).items() if key not in omit}
-        click.echo(json.dumps(facts, ensure_ascii=False))
+        echo_json(summary, omit)
     else:
         click.echo(line)
+
+
+def echo_json(summary: object, omit: Sequence[str] = ()) -> None:
+    """``summary``'s facts (see :func:`graph.pipeline.summary_facts`) but the ``omit`` keys,
+    as one JSON object on one line of stdout."""
+    facts = {key: value for key, value in summary_facts(summary).items() if key not in omit}
+    click.echo(json.dumps(facts, ensure_ascii=False))
 
 
 _VERBOSITY = "pubgraph.verbosity"

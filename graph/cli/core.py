@@ -28,6 +28,7 @@ from ._common import (
     Bars,
     base_option,
     cli,
+    echo_json,
     emit_summary,
     inputs_or_fail,
     jobs_option,
@@ -385,7 +386,7 @@ def demo_command(store: Path | None, as_json: bool) -> None:
     """
     demo = run_demo(store)
     if as_json:
-        emit_summary(True, demo, "")
+        echo_json(demo)
         return
     target = demo.store
     click.echo(_build_line(demo.build))

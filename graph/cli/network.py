@@ -27,7 +27,7 @@ from ..pipeline import (
     store_path,
     trace_main_path,
 )
-from ._common import bars_off, cli, emit_summary, json_option, note, store_option
+from ._common import bars_off, cli, echo_json, emit_summary, json_option, note, store_option
 
 # The names above load without networkx or scipy: the analysis imports them when it runs.
 
@@ -258,7 +258,7 @@ def metrics_command(
             **projection,
         )
     if fmt == "object":
-        emit_summary(True, ranking, "")
+        echo_json(ranking)
         return
     _emit(ranking.rows, fmt)
     if ranking.written is not None:
@@ -279,7 +279,7 @@ def _print_main_path(
     with _projection(kind, where, min_weight, include_cited, all_mesh) as projection:
         path = trace_main_path(kind, store, write=write_back, **projection)
     if fmt == "object":
-        emit_summary(True, path, "")
+        echo_json(path)
         return
     _emit(path.rows, fmt)
     if path.written is not None:
@@ -300,7 +300,7 @@ def _plural(count: int, noun: str) -> str:
 def _print_bursts(kind: str, store: Path | None, where: tuple[str, ...], all_mesh: bool, top: int, fmt: str) -> None:
     table = find_bursts(kind, store, where, all_mesh=all_mesh, top=top, raw=fmt in _RAW)
     if fmt == "object":
-        emit_summary(True, table, "")
+        echo_json(table)
         return
     _emit(table.rows, fmt)
     note(f"{table.bursts:,} bursts in {table.terms:,} {kind} terms over {table.years}{table.why_none}")
