@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import pty
@@ -134,3 +135,14 @@ def test_progress_bars_show_on_a_terminal_and_not_with_quiet(tmp_path: Path) -> 
     assert "files:" in shown and "pubmed-sample.xml" in shown  # the files bar, then each file's
     quiet = _stderr_on_a_terminal("-q", "convert", *SAMPLES, "-o", tmp_path / "b.nq", "-j", "1")
     assert quiet == ""
+
+
+def test_quiet_json_keeps_warnings_on_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PUBGRAPH_MESH", raising=False)  # MeSH terms without UIs then warn
+    nbib = Path(__file__).parent / "data" / "live_article.nbib"
+    code, out, err = run_cli(["-q", "build", nbib, "--store", tmp_path / "kg", "-j", "1", "--json"])
+    assert code == 0, err
+    facts = json.loads(out)
+    assert out.count("\n") == 1 and facts["records"] == 1
+    assert [line.split(":")[0] for line in err.splitlines()] == ["warning"]
+    assert "MeSH heading(s)" in err
