@@ -235,6 +235,16 @@ class Iris:
         """
         return f"{self.base}graph/summaries"
 
+    @property
+    def derived_graphs(self) -> tuple[str, str]:
+        """The graphs computed from the others (the record index, the query summaries):
+        exports and pushes leave them out unless named, and the store rebuilds them.
+
+        >>> Iris("https://example.org/kg/").derived_graphs
+        ('https://example.org/kg/graph/index', 'https://example.org/kg/graph/summaries')
+        """
+        return (self.index_graph, self.summaries_graph)
+
     def metrics_graph(self, network: str) -> str:
         """Network metrics written back to the store, one graph per projection kind.
 

@@ -52,9 +52,9 @@ def export(
 
     The format follows the extension: ``.nq .trig .jsonld .nt .ttl .rdf``, each with an
     optional ``.gz``. ``graphs`` takes IRIs or names under ``BASE/graph/`` (see
-    :func:`graph.store.selection.select_graphs`); the derived index graph
-    (``BASE/graph/index``) is left out unless named. ``progress`` is called with the number
-    of quads written since its last call.
+    :func:`graph.store.selection.select_graphs`); the derived graphs (the record
+    index and the query summaries, ``Iris.derived_graphs``) are left out unless named.
+    ``progress`` is called with the number of quads written since its last call.
 
     >>> import tempfile
     >>> kg = KnowledgeStore.in_memory()
@@ -77,14 +77,15 @@ def export(
             ox.serialize(stream, out, fmt.oxigraph, prefixes=PREFIXES)
         except (SyntaxError, ValueError) as err:
             raise GraphError(f"cannot write {fmt.name} to {target}: {err}") from err
-    graph_total = len(chosen) if chosen is not None else sum(g != store.iris.index_graph for g in store.named_graphs())
+    derived = store.iris.derived_graphs
+    graph_total = len(chosen) if chosen is not None else sum(g not in derived for g in store.named_graphs())
     return ExportSummary(target, fmt.name, graph_total, counter.total, time.perf_counter() - started, fmt.quads)
 
 
 def _quads(store: KnowledgeStore, chosen: dict[str, int] | None) -> Iterator[ox.Quad]:
-    if chosen is None:  # everything but the derived index graph (graph.model.record_index)
-        index = ox.NamedNode(store.iris.index_graph)
-        yield from (quad for quad in store.oxigraph if quad.graph_name != index)
+    if chosen is None:  # everything but the derived graphs (Iris.derived_graphs)
+        derived = {ox.NamedNode(iri) for iri in store.iris.derived_graphs}
+        yield from (quad for quad in store.oxigraph if quad.graph_name not in derived)
         return
     for iri in chosen:
         yield from store.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(iri))

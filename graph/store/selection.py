@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from ..errors import StoreError
+from ..model.iris import Iris
 from .oxigraph import KnowledgeStore
 
 __all__ = ["graph_counts", "resolve_graph_name", "select_graphs"]
@@ -50,16 +51,18 @@ def graph_counts(kg: KnowledgeStore) -> dict[str, int]:
 
 def select_graphs(counts: dict[str, int], names: Iterable[str] | None, base: str) -> dict[str, int]:
     """The entries of ``counts`` that ``names`` select (when ``names`` is empty, all of them
-    but the derived index graph ``BASE/graph/index``, which only a name brings).
+    but the derived graphs, ``BASE/graph/index`` and ``BASE/graph/summaries``, which only
+    a name brings).
 
     >>> select_graphs({"http://x/graph/a": 1, "http://x/graph/b/1": 2}, ["b/*"], "http://x/")
     {'http://x/graph/b/1': 2}
-    >>> select_graphs({"http://x/graph/a": 1, "http://x/graph/index": 2}, [], "http://x/")
+    >>> select_graphs({"http://x/graph/a": 1, "http://x/graph/index": 2, "http://x/graph/summaries": 3}, [], "http://x/")
     {'http://x/graph/a': 1}
     """
     wanted = list(names or ())
     if not wanted:
-        return {graph: count for graph, count in counts.items() if graph != f"{base}graph/index"}
+        derived = Iris(base).derived_graphs
+        return {graph: count for graph, count in counts.items() if graph not in derived}
     chosen: dict[str, int] = {}
     for name in wanted:
         iri = resolve_graph_name(name, base)

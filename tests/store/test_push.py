@@ -93,10 +93,10 @@ class FakeStore:
 
 
 def local_quads(store: Path) -> set[str]:
-    """What push sends by default: every quad but those of the derived index graph."""
+    """What push sends by default: every quad but those of the derived graphs."""
     with KnowledgeStore.open(store, read_only=True) as kg:
-        index = ox.NamedNode(kg.iris.index_graph)
-        return {str(quad) for quad in kg.oxigraph if quad.graph_name != index}
+        derived = {ox.NamedNode(iri) for iri in kg.iris.derived_graphs}
+        return {str(quad) for quad in kg.oxigraph if quad.graph_name not in derived}
 
 
 def canonical(quads: ox.Store) -> ox.Dataset:

@@ -25,7 +25,7 @@ def store_quads(store: Path, graphs: tuple[str, ...] = ()) -> set[ox.Quad]:
     """The quads of ``graphs``, or of every graph but the derived index graph (left out by default)."""
     with KnowledgeStore.open(store, read_only=True) as kg:
         if not graphs:
-            return {q for q in kg.oxigraph if getattr(q.graph_name, "value", "") != kg.iris.index_graph}
+            return {q for q in kg.oxigraph if getattr(q.graph_name, "value", "") not in kg.iris.derived_graphs}
         return {q for q in kg.oxigraph if getattr(q.graph_name, "value", "") in graphs}
 
 
