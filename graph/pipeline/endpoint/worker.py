@@ -37,6 +37,12 @@ _DATASET_FORMATS = (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
 _RANGES = re.compile(r"\[[^\]]*\]")
 _COMMAS = re.compile(r"(?:,\s*){2,}|\s*\n\s*")
 _MESSAGE_MAX = 400
+# A write through the endpoint changes data behind the derived graphs' back (the record
+# index that projections read, the summaries the fast saved queries read), so before it
+# they go: the plain readings answer until the next build derives them again. Written
+# without the base IRI, which the worker is not told.
+_FORGET_DERIVED = f"""DELETE WHERE {{ GRAPH ?g {{ ?g <{PREFIXES["pg"]}summariesVersion> ?version }} }} ;
+DELETE WHERE {{ GRAPH ?index {{ ?record <{PREFIXES["pg"]}index> ?entry }} }}"""
 
 
 class _Failure(Exception):
@@ -93,7 +99,14 @@ def _query(store: ox.Store, request: dict[str, Any], out: IO[bytes]) -> None:
     results.serialize(_Frames(out), chosen)  # type: ignore[arg-type]
 
 
+def _forget_derived(store: ox.Store) -> None:
+    """Drop the summaries' marker and the record index: first, in a transaction of its own,
+    so that a worker killed before the write leaves only slower answers, never stale ones."""
+    store.update(_FORGET_DERIVED)
+
+
 def _update(store: ox.Store, request: dict[str, Any], out: IO[bytes]) -> None:
+    _forget_derived(store)
     try:
         store.update(request["text"], prefixes=PREFIXES)  # one transaction: all or nothing
     except SyntaxError as err:
@@ -110,6 +123,7 @@ def _graph(store: ox.Store, request: dict[str, Any], out: IO[bytes], body: bytes
     if method in ("GET", "HEAD"):
         _read_graph(store, target, request.get("accept"), out)
     elif method == "DELETE":
+        _forget_derived(store)
         store.update(f"DROP GRAPH <{iri}>" if iri else "DROP DEFAULT")
         _header(out, 204, "")
     else:
@@ -143,6 +157,7 @@ def _write_graph(
     except SyntaxError as err:
         raise _Failure(400, f"the request body is not valid {syntax.name}: {err}") from err
     data = triples.decode()
+    _forget_derived(store)
     if isinstance(target, ox.DefaultGraph):
         drop, into = "DROP SILENT DEFAULT", f"INSERT DATA {{ {data} }}"
     else:
