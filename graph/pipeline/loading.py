@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Protocol
 
-from ..errors import StoreError
+from ..errors import GraphError, StoreError
 from ..model import Iris
 from ..model.provenance import load_activity_nquads
 from ..outputs import atomic_output, prepared_parent, scratch_file
@@ -299,7 +299,12 @@ def _build(
 ) -> BuildSummary:
     with KnowledgeStore.open(target, iris=iris) as kg, _staging_dir(target) as staging:
         with Converter(iris.base, jobs=jobs, self_contained=True, mesh=mesh) as converter:
-            summaries = [_build_file(kg, path, staging, converter, progress) for path in files]
+            try:
+                summaries = [_build_file(kg, path, staging, converter, progress) for path in files]
+            except GraphError:
+                # the files before the failing one have landed: the summaries follow them
+                _refreshed(kg, staging)
+                raise
         warnings = _refreshed(kg, staging)
         if summaries:
             kg.compact()
