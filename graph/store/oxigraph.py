@@ -28,6 +28,7 @@ from ..model.links import elink_nquads
 from ..model.namespaces import CITO, PREFIXES
 from ..model.terms import iri, literal
 from .checkpoint import Checkpoint
+from .unchanged import drop_graph_lines
 
 __all__ = ["DEFAULT_STORE", "KnowledgeStore", "store_path"]
 
@@ -200,8 +201,8 @@ class KnowledgeStore:
 
         A record graph whose staged quads are exactly those an earlier load put there
         (same SHA-256 of its lines, kept as ``<graph> pg:sha256`` in the provenance graph)
-        stays as it is: reloading a file costs no removals and no orphan search, so no
-        more than loading it the first time. A record's index entry
+        stays as it is, and its lines are taken out of the staged file: reloading a file
+        costs no removals, no orphan search and no second bulk load of what is there. A record's index entry
         (:mod:`graph.model.record_index`) goes with its graph, and the staged file brings
         the new one. Not atomic by itself:
         run it inside :meth:`guarded`, which also rolls back the digests and entries written here.
@@ -216,6 +217,7 @@ class KnowledgeStore:
             self._store.remove_graph(ox.NamedNode(self.iris.record_graph(pmid)))
         self._replace_digests([p for p in replaced if p not in kept], digests)
         self._drop_index_entries([p for p in replaced if p not in kept] + indexed)
+        drop_graph_lines(staged, map(self.iris.record_graph, kept))  # in the store already, line for line
         if staged.stat().st_size:
             try:
                 # Lenient: staged files are our own output, whose terms are valid by
