@@ -10,7 +10,6 @@ would leave standing after loading every file in order.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from ..errors import InputError
 from ..identifiers import normalize_pmid
 from ..pipeline.conversion import counted_events
 from ..records import Deletion
-from ..sources import guess_format, read_records
+from ..sources import file_sha256, guess_format, read_records
 from ..sources._io import open_input, read_errors
 from ._bytescan import byte_events
 
@@ -77,7 +76,7 @@ def scan_file(path: Path, sha256: str | None = None) -> FileEvents:
     counted = counted_events(events)
     kept = sorted(counted) if counted is not None else range(len(events))
     return FileEvents(
-        sha256=sha256 or _sha256(path),
+        sha256=sha256 or file_sha256(path),
         pmids=np.array([int(events[i][0]) for i in kept], dtype=np.int64),
         indices=np.array(kept, dtype=np.int64),
         versions=np.array([events[i][1] for i in kept], dtype=np.int32),
@@ -98,7 +97,7 @@ def scan_cached(path: Path, cache: Path) -> FileEvents:
     >>> again.pmids.tolist() == first.pmids.tolist(), kept
     (True, 1)
     """
-    digest = _sha256(path)
+    digest = file_sha256(path)
     stored = cache / f"{digest}.{_CACHE_VERSION}.npz"
     try:
         with np.load(stored) as data:
@@ -192,11 +191,3 @@ def _events_of(elem: etree._Element, path: Path) -> Iterator[tuple[str, int]]:
 def _record_events(path: Path) -> Iterator[tuple[str, int]]:
     for record in read_records(path):
         yield record.pmid, 0 if isinstance(record, Deletion) else record.version
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

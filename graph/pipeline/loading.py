@@ -23,7 +23,7 @@ from ..model import Iris
 from ..model.provenance import load_activity_nquads
 from ..outputs import atomic_output, prepared_parent, scratch_file
 from ..records import LoadActivity
-from ..sources import expand_inputs
+from ..sources import expand_inputs, file_sha256
 from ..store.checkpoint import Checkpoint
 from ..store.files import rdf_format_for, write_text
 from ..store.oxigraph import KnowledgeStore, store_path
@@ -130,7 +130,7 @@ def build_demo(store: Path | str | None = None) -> BuildSummary:
     target = Path(store) if store is not None else DEMO_STORE
     if (target / "CURRENT").exists():
         with KnowledgeStore.open(target, read_only=True) as kg:
-            other = kg.inputs_other_than({_sha256(path) for path in sample_files()})
+            other = kg.inputs_other_than({file_sha256(path) for path in sample_files()})
         if other:
             raise StoreError(
                 f"{target} holds data the demo did not load ({other}); the demo builds the bundled sample "
@@ -362,13 +362,5 @@ def _stage(
     target = staging / f"{hashlib.sha1(os.fsencode(path)).hexdigest()}.nq"
     with open(target, "wb") as out:
         tally = _Tally.of(path, converter, out, progress)
-    summary = FileSummary(path, tally.records, tally.deletions, tally.quads, _sha256(path))
+    summary = FileSummary(path, tally.records, tally.deletions, tally.quads, file_sha256(path))
     return target, summary, tally.pmids()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -7,6 +7,7 @@ are imported on first use, so a format's dependencies load only when it is read.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -21,7 +22,7 @@ from ._io import open_input, peek, raw_position, read_errors
 if TYPE_CHECKING:
     from ._mesh_names import MeshLinks
 
-__all__ = ["SOURCES", "expand_inputs", "guess_format", "read_chunks", "read_piece", "read_records"]
+__all__ = ["SOURCES", "expand_inputs", "file_sha256", "guess_format", "read_chunks", "read_piece", "read_records"]
 
 #: Format name -> module under ``graph.sources``.
 SOURCES: dict[str, str] = {
@@ -36,6 +37,22 @@ def _module(name: str) -> ModuleType:
     except KeyError as err:
         known = ", ".join(sorted(SOURCES))
         raise UnknownFormatError(f"unknown input format {name!r} (known: {known})") from err
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of an input file's bytes, as provenance and shard manifests name it.
+
+    >>> import tempfile
+    >>> empty = Path(tempfile.mkdtemp()) / "empty.xml"
+    >>> _ = empty.write_bytes(b"")
+    >>> file_sha256(empty)[:16]
+    'e3b0c44298fc1c14'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def guess_format(path: Path) -> str:
