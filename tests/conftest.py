@@ -35,6 +35,7 @@ def _no_user_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.
     for name in ("PUBGRAPH_BASE", "PUBGRAPH_STORE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PUBGRAPH_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "user-cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))  # the library's default
 
 
 @pytest.fixture

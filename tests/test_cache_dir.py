@@ -24,10 +24,11 @@ def test_the_default_is_the_users_cache_directory(monkeypatch: pytest.MonkeyPatc
         assert client.cache_path == tmp_path / "xdg" / "pubgraph" / "eutils.sqlite"
 
 
-def test_the_environment_overrides_the_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_library_takes_the_directory_it_is_given(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # the environment is the command line's to map (--cache-dir), not the library's to read
     monkeypatch.setenv("PUBGRAPH_CACHE_DIR", str(tmp_path / "mine"))
     with EutilsClient(base_url="http://127.0.0.1:9/") as client:
-        assert client.cache_path == tmp_path / "mine" / "eutils.sqlite"
+        assert client.cache_path == user_cache_dir() / "eutils.sqlite" != tmp_path / "mine" / "eutils.sqlite"
     with EutilsClient(base_url="http://127.0.0.1:9/", cache_dir=tmp_path / "given") as client:
         assert client.cache_path == tmp_path / "given" / "eutils.sqlite"
 

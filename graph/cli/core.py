@@ -59,6 +59,7 @@ __all__ = ["build_command", "convert_command", "demo_command", "query_command", 
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
+    envvar="PUBGRAPH_CACHE_DIR",
     help="With --query: where raw E-utilities responses are kept "
     "[default: $PUBGRAPH_CACHE_DIR, else the user cache directory, e.g. ~/.cache/pubgraph].",
 )

@@ -62,6 +62,7 @@ _NCBI_OPTIONS = (
     click.option(
         "--cache-dir",
         type=click.Path(file_okay=False, path_type=Path),
+        envvar="PUBGRAPH_CACHE_DIR",
         help="Where raw responses are kept (eutils.sqlite); a rerun resumes from it "
         "[default: $PUBGRAPH_CACHE_DIR, else the user cache directory, e.g. ~/.cache/pubgraph].",
     ),

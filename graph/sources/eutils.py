@@ -88,22 +88,19 @@ class _UserCache:
         return "DEFAULT_CACHE"
 
 
-#: The default ``cache_dir`` of :class:`EutilsClient`: ``$PUBGRAPH_CACHE_DIR``, else the
-#: user's cache directory (see :func:`user_cache_dir`).
+#: The default ``cache_dir`` of :class:`EutilsClient`: the user's cache directory (see
+#: :func:`user_cache_dir`; the command line maps ``PUBGRAPH_CACHE_DIR`` to ``--cache-dir``).
 DEFAULT_CACHE: Final = _UserCache()
 
 
 def user_cache_dir() -> Path:
-    """Where E-utilities answers are kept unless a ``cache_dir`` is given: ``$PUBGRAPH_CACHE_DIR``,
-    else the user's cache directory for pubgraph (``~/.cache/pubgraph`` on Linux, as
-    platformdirs finds it on each system), never the directory a command runs in.
+    """Where E-utilities answers are kept unless a ``cache_dir`` is given: the user's cache
+    directory for pubgraph (``~/.cache/pubgraph`` on Linux, as platformdirs finds it on each
+    system), never the directory a command runs in.
 
     >>> isinstance(user_cache_dir(), Path)
     True
     """
-    configured = os.environ.get("PUBGRAPH_CACHE_DIR")
-    if configured:
-        return Path(configured).expanduser()
     import platformdirs
 
     return platformdirs.user_cache_path("pubgraph", appauthor=False)
