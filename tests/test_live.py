@@ -20,6 +20,7 @@ from graph.pipeline.harvest import build_query, fetch, snowball
 from graph.sources import read_records
 from graph.sources.eutils import NCBI_RETRY, EutilsClient
 from graph.store import KnowledgeStore
+from graph.store.summaries import summaries_current
 
 IRIS = Iris()
 FAST = replace(NCBI_RETRY, retries=2, backoff=0.01, connect=2.0, read=5.0)
@@ -190,6 +191,8 @@ def test_snowball_follows_both_directions_and_loads_elink_links(server: EutilsSe
     assert {s for *_, s in sources} == {"https://w3id.org/pubgraph/ontology/ELink"}
     prov = ask(store, "SELECT ?seed ?hops ?name WHERE { ?h pg:seedPmid ?seed ; pg:hops ?hops ; pg:linkName ?name }")
     assert prov == [("100", "2", "pubmed_pubmed_citedin"), ("100", "2", "pubmed_pubmed_refs")]
+    with KnowledgeStore.open(store, read_only=True) as kg:  # the summaries count ELink's links too
+        assert summaries_current(kg)
 
 
 def test_snowball_max_bounds_the_records(server: EutilsServer, tmp_path: Path) -> None:

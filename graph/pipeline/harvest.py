@@ -35,7 +35,7 @@ from ..outputs import atomic_output
 from ..records import HarvestActivity
 from ..sources.eutils import EutilsClient, FetchedPage, HistorySet, batched
 from ..store.oxigraph import KnowledgeStore, store_path
-from .loading import BuildSummary, Progress, build
+from .loading import BuildSummary, Progress, build, refresh_stale_summaries
 
 __all__ = [
     "LINK_NAMES",
@@ -290,6 +290,7 @@ def snowball(
         )
         with KnowledgeStore.open(target, iris=Iris.for_base(base)) as kg:
             kg.add_elink_links(edges, folder)
+            refresh_stale_summaries(kg, folder)  # the links change citation counts
     _record(target, base, manifest)
     if save:
         _write_manifest(path, manifest)

@@ -39,6 +39,7 @@ __all__ = [
     "build",
     "build_demo",
     "convert",
+    "refresh_stale_summaries",
     "sample_files",
 ]
 
@@ -303,9 +304,9 @@ def _build(
                 summaries = [_build_file(kg, path, staging, converter, progress) for path in files]
             except GraphError:
                 # the files before the failing one have landed: the summaries follow them
-                _refreshed(kg, staging)
+                refresh_stale_summaries(kg, staging)
                 raise
-        warnings = _refreshed(kg, staging)
+        warnings = refresh_stale_summaries(kg, staging)
         if summaries:
             kg.compact()
         warnings += tuple(
@@ -315,10 +316,11 @@ def _build(
         return BuildSummary(kg.path, tuple(summaries), time.perf_counter() - started, kg.count_quads(), warnings)
 
 
-def _refreshed(kg: KnowledgeStore, staging: Path) -> tuple[str, ...]:
-    """Bring the saved queries' summaries up to date once, after the last file: per file
-    it would cost each file a pass over the whole store. A failure leaves the loaded data
-    as it is, with the plain forms of the saved queries."""
+def refresh_stale_summaries(kg: KnowledgeStore, staging: Path) -> tuple[str, ...]:
+    """Bring the saved queries' summaries up to date after loading (once, after the last
+    file: per file it would cost each file a pass over the whole store); the warning, if
+    computing them failed, which leaves the loaded data as it is, with the plain forms of
+    the saved queries."""
     if summaries_current(kg):
         return ()
     try:
