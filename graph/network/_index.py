@@ -103,7 +103,7 @@ class IndexReading:
         graphs = {graph.value for graph in store.named_graphs()}
         records = iris.record_graph("")
         self._entries = [text.split(SEPARATOR)[1:] for graph, text in found.items() if graph in graphs]
-        others = sorted(graphs - found.keys() - {iris.index_graph})
+        others = sorted(graphs - found.keys() - set(iris.derived_graphs))  # derived: nothing to read
         self._unindexed = sum(1 for graph in others if graph.startswith(records))
         self._others_usable = self._unindexed <= MAX_UNINDEXED
         self._others = [ox.NamedNode(graph) for graph in others]

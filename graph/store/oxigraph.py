@@ -298,11 +298,11 @@ class KnowledgeStore:
     def _orphans(self, nodes: list[ox.NamedNode]) -> list[ox.NamedNode]:
         """Those of ``nodes`` that have a shared description and nothing else uses."""
         shared = (f"<{self.iris.entities_graph}>", f"<{self.iris.mesh_graph}>")
-        derived = f"<{self.iris.summaries_graph}>"  # recomputed after the load: keeps nothing alive
+        derived = ", ".join(f"<{g}>" for g in self.iris.derived_graphs)  # recomputed: keep nothing alive
         query = f"""SELECT ?node WHERE {{
             VALUES ?node {{ {" ".join(map(str, nodes))} }}
             FILTER EXISTS {{ GRAPH ?shared {{ ?node ?q ?v }} VALUES ?shared {{ {" ".join(shared)} }} }}
-            FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?node }} FILTER(?s != ?node && ?g != {derived}) }}
+            FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?node }} FILTER(?s != ?node && ?g NOT IN ({derived})) }}
             FILTER NOT EXISTS {{ GRAPH ?g {{ ?node ?p ?o }} FILTER(?g NOT IN ({", ".join(shared)}, {derived})) }}
         }}"""
         return self._select_nodes(query)
